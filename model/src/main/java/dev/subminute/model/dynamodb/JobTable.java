@@ -1,0 +1,378 @@
+package dev.subminute.model.dynamodb;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * The jobs table. User attributes go through the enhanced client ({@link JobItem}, optimistic
+ * locking on {@code version}); status attributes go through narrow update expressions that touch
+ * nothing else and never change {@code version}, so a status write can neither undo nor block a
+ * user's write. Reads return raw items: the validator, not the mapper, judges what users wrote.
+ */
+public final class JobTable {
+  public static final String DEFAULT_NAME = "subminute-jobs";
+
+  public static final String JOB_ID = "jobId";
+  public static final String VERSION = "version";
+  public static final String STATUS = "status";
+  public static final String STATUS_REASON = "statusReason";
+  public static final String OWNER = "owner";
+  public static final String LEASE_UNTIL = "leaseUntil";
+  public static final String LAST_TICK_AT = "lastTickAt";
+  public static final String TICKS = "ticks";
+  public static final String MISSED_TICKS = "missedTicks";
+  public static final String DRIFT_P99_MS = "driftP99Ms";
+  public static final String UPDATED_AT = "updatedAt";
+
+  public static final TableSchema<JobItem> SCHEMA = TableSchema.fromImmutableClass(JobItem.class);
+
+  private final DynamoDbClient client;
+  private final String tableName;
+  private final DynamoDbTable<JobItem> table;
+
+  public JobTable(DynamoDbClient client, String tableName) {
+    this.client = client;
+    this.tableName = tableName;
+    this.table =
+        DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
+  }
+
+  public String name() {
+    return tableName;
+  }
+
+  public DynamoDbClient client() {
+    return client;
+  }
+
+  /** Creates the table (on-demand, key {@code jobId}) unless it exists, and waits until active. */
+  public void createIfMissing() {
+    try {
+      client.createTable(
+          r ->
+              r.tableName(tableName)
+                  .billingMode(BillingMode.PAY_PER_REQUEST)
+                  .keySchema(
+                      KeySchemaElement.builder()
+                          .attributeName(JOB_ID)
+                          .keyType(KeyType.HASH)
+                          .build())
+                  .attributeDefinitions(
+                      AttributeDefinition.builder()
+                          .attributeName(JOB_ID)
+                          .attributeType(ScalarAttributeType.S)
+                          .build()));
+    } catch (ResourceInUseException alreadyThere) {
+      // created by someone else: fine
+    }
+    client.waiter().waitUntilTableExists(r -> r.tableName(tableName));
+  }
+
+  public boolean exists() {
+    try {
+      client.describeTable(r -> r.tableName(tableName));
+      return true;
+    } catch (ResourceNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Writes a new job; false when an item with that jobId already exists. */
+  public boolean putIfAbsent(JobItem item) {
+    try {
+      table.putItem(
+          r ->
+              r.item(item.toBuilder().version(null).build())
+                  .conditionExpression(
+                      Expression.builder()
+                          .expression("attribute_not_exists(#id)")
+                          .putExpressionName("#id", JOB_ID)
+                          .build()));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /** The item as stored, read consistently. */
+  public Optional<Map<String, AttributeValue>> get(String jobId) {
+    Map<String, AttributeValue> item =
+        client.getItem(r -> r.tableName(tableName).key(key(jobId)).consistentRead(true)).item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+  }
+
+  /** The user attributes through the mapper; fails on items whose types the mapper rejects. */
+  public Optional<JobItem> getItem(String jobId) {
+    return Optional.ofNullable(
+        table.getItem(
+            r -> r.key(Key.builder().partitionValue(jobId).build()).consistentRead(true)));
+  }
+
+  /** One page of raw items in key order of the scan, at most {@code limit}. */
+  public Page list(int limit, String exclusiveStartJobId) {
+    ScanResponse response =
+        client.scan(
+            r -> {
+              r.tableName(tableName).limit(limit).consistentRead(true);
+              if (exclusiveStartJobId != null) {
+                r.exclusiveStartKey(key(exclusiveStartJobId));
+              }
+            });
+    Map<String, AttributeValue> last = response.lastEvaluatedKey();
+    String next = last == null || last.isEmpty() ? null : last.get(JOB_ID).s();
+    return new Page(response.items(), next);
+  }
+
+  /** Every raw item, page by page. */
+  public Stream<Map<String, AttributeValue>> scanAll() {
+    return client
+        .scanPaginator(ScanRequest.builder().tableName(tableName).consistentRead(true).build())
+        .items()
+        .stream();
+  }
+
+  /**
+   * Replaces the user attributes of an existing job if nobody wrote it since {@code
+   * item.version()}; status attributes stay as they are.
+   *
+   * @throws UserWriteConflictException when the version moved on
+   */
+  public JobItem update(JobItem item) {
+    try {
+      return table.updateItem(
+          r ->
+              r.item(item)
+                  .conditionExpression(
+                      Expression.builder()
+                          .expression("attribute_exists(#id)")
+                          .putExpressionName("#id", JOB_ID)
+                          .build()));
+    } catch (ConditionalCheckFailedException e) {
+      throw new UserWriteConflictException(
+          item.getJobId(), item.getVersion() == null ? 0 : item.getVersion());
+    }
+  }
+
+  /**
+   * Sets and removes user attributes given as raw values, if the item is still at {@code
+   * expectedVersion} (0: never versioned); bumps the version. Works on items of any shape, so a
+   * user can repair an attribute the mapper cannot read.
+   *
+   * @throws UserWriteConflictException when the version moved on or the item is gone
+   */
+  public long setAttributes(
+      String jobId, Map<String, AttributeValue> set, Set<String> remove, long expectedVersion) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    List<String> sets = new ArrayList<>();
+    int i = 0;
+    for (var e : set.entrySet()) {
+      names.put("#a" + i, e.getKey());
+      values.put(":a" + i, e.getValue());
+      sets.add("#a" + i + " = :a" + i);
+      i++;
+    }
+    List<String> removes = new ArrayList<>();
+    for (String name : remove) {
+      names.put("#a" + i, name);
+      removes.add("#a" + i);
+      i++;
+    }
+    names.put("#v", VERSION);
+    names.put("#id", JOB_ID);
+    values.put(":next", AttributeValue.fromN(Long.toString(expectedVersion + 1)));
+    sets.add("#v = :next");
+    String condition;
+    if (expectedVersion == 0) {
+      condition = "attribute_exists(#id) AND (attribute_not_exists(#v) OR #v = :zero)";
+      values.put(":zero", AttributeValue.fromN("0"));
+    } else {
+      condition = "attribute_exists(#id) AND #v = :expected";
+      values.put(":expected", AttributeValue.fromN(Long.toString(expectedVersion)));
+    }
+    String expression = "SET " + String.join(", ", sets);
+    if (!removes.isEmpty()) {
+      expression += " REMOVE " + String.join(", ", removes);
+    }
+    try {
+      client.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(tableName)
+              .key(key(jobId))
+              .updateExpression(expression)
+              .conditionExpression(condition)
+              .expressionAttributeNames(names)
+              .expressionAttributeValues(values)
+              .build());
+      return expectedVersion + 1;
+    } catch (ConditionalCheckFailedException e) {
+      throw new UserWriteConflictException(jobId, expectedVersion);
+    }
+  }
+
+  /**
+   * Takes or renews the job's lease for {@code owner} until {@code leaseUntil} and writes the
+   * status, if the item exists and no other owner holds a lease that is still valid at {@code
+   * nowMs}. This is the fence: false means another owner has the job and the caller must not fire.
+   */
+  public boolean writeStatusAsOwner(
+      String jobId, String owner, long leaseUntil, long nowMs, StatusUpdate update) {
+    StatusExpression e = new StatusExpression(jobId, update, nowMs);
+    e.set(OWNER, AttributeValue.fromS(owner));
+    e.set(LEASE_UNTIL, number(leaseUntil));
+    e.values.put(":me", AttributeValue.fromS(owner));
+    e.values.put(":now", number(nowMs));
+    String condition =
+        "attribute_exists(#id) AND (attribute_not_exists(#owner) OR #owner = :me OR #lease < :now)";
+    e.names.put("#owner", OWNER);
+    e.names.put("#lease", LEASE_UNTIL);
+    return e.apply(condition);
+  }
+
+  /** Gives up {@code owner}'s lease and writes a final status; false if it was not the owner. */
+  public boolean releaseAsOwner(String jobId, String owner, long nowMs, StatusUpdate update) {
+    StatusExpression e = new StatusExpression(jobId, update, nowMs);
+    e.remove(OWNER);
+    e.remove(LEASE_UNTIL);
+    e.values.put(":me", AttributeValue.fromS(owner));
+    e.names.put("#owner", OWNER);
+    return e.apply("attribute_exists(#id) AND #owner = :me");
+  }
+
+  /** Writes status on an item nobody owns, such as INVALID with its reason. */
+  public boolean writeStatusUnowned(String jobId, long nowMs, StatusUpdate update) {
+    StatusExpression e = new StatusExpression(jobId, update, nowMs);
+    e.values.put(":now", number(nowMs));
+    e.names.put("#owner", OWNER);
+    e.names.put("#lease", LEASE_UNTIL);
+    return e.apply("attribute_exists(#id) AND (attribute_not_exists(#owner) OR #lease < :now)");
+  }
+
+  /** Deletes a job; false if there was none. */
+  public boolean delete(String jobId) {
+    Map<String, AttributeValue> old =
+        client
+            .deleteItem(
+                r -> r.tableName(tableName).key(key(jobId)).returnValues(ReturnValue.ALL_OLD))
+            .attributes();
+    return old != null && !old.isEmpty();
+  }
+
+  private static Map<String, AttributeValue> key(String jobId) {
+    return Map.of(JOB_ID, AttributeValue.fromS(jobId));
+  }
+
+  private static AttributeValue number(long n) {
+    return AttributeValue.fromN(Long.toString(n));
+  }
+
+  /** One page of a listing and the key to continue after it, null at the end. */
+  public record Page(List<Map<String, AttributeValue>> items, String nextJobId) {}
+
+  /** Builds an update expression that touches status attributes only. */
+  private final class StatusExpression {
+    final String jobId;
+    final Map<String, String> names = new HashMap<>();
+    final Map<String, AttributeValue> values = new HashMap<>();
+    final List<String> sets = new ArrayList<>();
+    final List<String> adds = new ArrayList<>();
+    final List<String> removes = new ArrayList<>();
+
+    StatusExpression(String jobId, StatusUpdate u, long nowMs) {
+      this.jobId = jobId;
+      names.put("#id", JOB_ID);
+      if (u.status() != null) {
+        set(STATUS, AttributeValue.fromS(u.status().name()));
+      }
+      if (u.statusReason() != null) {
+        set(STATUS_REASON, AttributeValue.fromS(u.statusReason()));
+      }
+      if (u.lastTickAt() != null) {
+        set(LAST_TICK_AT, number(u.lastTickAt()));
+      }
+      if (u.driftP99Ms() != null) {
+        set(
+            DRIFT_P99_MS,
+            AttributeValue.fromN(String.format(java.util.Locale.ROOT, "%.3f", u.driftP99Ms())));
+      }
+      if (u.ticksDelta() != 0) {
+        add(TICKS, u.ticksDelta());
+      }
+      if (u.missedDelta() != 0) {
+        add(MISSED_TICKS, u.missedDelta());
+      }
+      set(UPDATED_AT, AttributeValue.fromS(Instant.ofEpochMilli(nowMs).toString()));
+    }
+
+    void set(String attribute, AttributeValue value) {
+      String n = "#s" + names.size();
+      String v = ":s" + values.size();
+      names.put(n, attribute);
+      values.put(v, value);
+      sets.add(n + " = " + v);
+    }
+
+    void add(String attribute, long delta) {
+      String n = "#s" + names.size();
+      String v = ":s" + values.size();
+      names.put(n, attribute);
+      values.put(v, number(delta));
+      adds.add(n + " " + v);
+    }
+
+    void remove(String attribute) {
+      String n = "#s" + names.size();
+      names.put(n, attribute);
+      removes.add(n);
+    }
+
+    boolean apply(String condition) {
+      StringBuilder expression = new StringBuilder("SET ").append(String.join(", ", sets));
+      if (!adds.isEmpty()) {
+        expression.append(" ADD ").append(String.join(", ", adds));
+      }
+      if (!removes.isEmpty()) {
+        expression.append(" REMOVE ").append(String.join(", ", removes));
+      }
+      try {
+        client.updateItem(
+            UpdateItemRequest.builder()
+                .tableName(tableName)
+                .key(key(jobId))
+                .updateExpression(expression.toString())
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build());
+        return true;
+      } catch (ConditionalCheckFailedException e) {
+        return false;
+      }
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.subminute.model.dynamodb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.subminute.model.JobStatus;
+import dev.subminute.model.JobValidation;
+import dev.subminute.model.JobValidator;
+import dev.subminute.model.testing.SharedDynalite;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Against a real dynalite, started by the test on a free loopback port. */
+class JobTableTest {
+  JobTable table;
+
+  @BeforeEach
+  void newTable() {
+    table = SharedDynalite.newTable("table");
+  }
+
+  static JobItem job(String id) {
+    return JobItem.builder()
+        .jobId(id)
+        .workerArn("drift-probe")
+        .intervalMs(1000L)
+        .running(true)
+        .payload(Map.of("url", AttributeValue.fromS("http://127.0.0.1:1/x")))
+        .profile(List.of(ProfileRuleItem.of("MON-FRI", "08:00", "20:00", 500)))
+        .timezone("Europe/Berlin")
+        .build();
+  }
+
+  @Test
+  void create_is_idempotent() {
+    table.createIfMissing();
+    assertTrue(table.exists());
+  }
+
+  @Test
+  void put_if_absent_writes_once_and_the_item_validates() {
+    assertTrue(table.putIfAbsent(job("a")));
+    assertFalse(table.putIfAbsent(job("a").toBuilder().intervalMs(5000L).build()));
+    Map<String, AttributeValue> raw = table.get("a").orElseThrow();
+    assertEquals("1000", raw.get("intervalMs").n());
+    assertEquals("1", raw.get("version").n());
+    JobValidation.Valid valid =
+        assertInstanceOf(JobValidation.Valid.class, JobValidator.validate(raw));
+    assertEquals(500, valid.job().profile().get(0).intervalMs());
+    assertEquals(1, valid.job().version());
+  }
+
+  @Test
+  void get_of_a_missing_job_is_empty() {
+    assertTrue(table.get("nope").isEmpty());
+  }
+
+  @Test
+  void list_pages_through_every_item() {
+    for (int i = 0; i < 25; i++) {
+      table.putIfAbsent(job("job-" + i));
+    }
+    Set<String> seen = new HashSet<>();
+    String next = null;
+    int pages = 0;
+    do {
+      JobTable.Page page = table.list(10, next);
+      page.items().forEach(item -> seen.add(item.get("jobId").s()));
+      next = page.nextJobId();
+      pages++;
+    } while (next != null);
+    assertEquals(25, seen.size());
+    assertTrue(pages >= 3);
+    assertEquals(25, table.scanAll().count());
+  }
+
+  @Test
+  void user_update_with_a_stale_version_is_refused() {
+    table.putIfAbsent(job("u"));
+    JobItem read = table.getItem("u").orElseThrow();
+    JobItem updated = table.update(read.toBuilder().intervalMs(250L).build());
+    assertEquals(2L, updated.getVersion());
+    assertThrows(
+        UserWriteConflictException.class,
+        () -> table.update(read.toBuilder().intervalMs(999L).build()));
+    assertEquals("250", table.get("u").orElseThrow().get("intervalMs").n());
+  }
+
+  @Test
+  void set_attributes_repairs_an_item_the_mapper_cannot_read() {
+    table
+        .client()
+        .putItem(
+            r ->
+                r.tableName(table.name())
+                    .item(
+                        Map.of(
+                            "jobId", AttributeValue.fromS("raw"),
+                            "workerArn", AttributeValue.fromS("log"),
+                            "intervalMs", AttributeValue.fromS("fast"),
+                            "running", AttributeValue.fromBool(true))));
+    assertInstanceOf(
+        JobValidation.Invalid.class, JobValidator.validate(table.get("raw").orElseThrow()));
+    long version =
+        table.setAttributes("raw", Map.of("intervalMs", AttributeValue.fromN("500")), Set.of(), 0);
+    assertEquals(1, version);
+    assertInstanceOf(
+        JobValidation.Valid.class, JobValidator.validate(table.get("raw").orElseThrow()));
+    assertThrows(
+        UserWriteConflictException.class,
+        () ->
+            table.setAttributes(
+                "raw", Map.of("running", AttributeValue.fromBool(false)), Set.of(), 0));
+    table.setAttributes("raw", Map.of(), Set.of("running"), 1);
+    assertNull(table.get("raw").orElseThrow().get("running"));
+  }
+
+  @Test
+  void status_writes_touch_only_status_and_never_block_a_user_write() {
+    table.putIfAbsent(job("s"));
+    JobItem read = table.getItem("s").orElseThrow();
+    assertTrue(
+        table.writeStatusAsOwner(
+            "s",
+            "exec-1",
+            10_000,
+            1_000,
+            new StatusUpdate(JobStatus.RUNNING, "ticking", 900L, 5, 1, 0.12)));
+    assertTrue(
+        table.writeStatusAsOwner(
+            "s", "exec-1", 10_000, 2_000, new StatusUpdate(null, null, 1900L, 3, 0, null)));
+    // the user's optimistic update still holds: status writes did not move the version
+    table.update(read.toBuilder().intervalMs(2000L).build());
+    Map<String, AttributeValue> item = table.get("s").orElseThrow();
+    JobStatusView status = JobStatusView.of(item);
+    assertEquals(JobStatus.RUNNING, status.status());
+    assertEquals(8, status.ticks());
+    assertEquals(1, status.missedTicks());
+    assertEquals(1900, status.lastTickAt());
+    assertEquals("exec-1", status.owner());
+    assertEquals("2000", item.get("intervalMs").n());
+    assertEquals("2", item.get("version").n());
+  }
+
+  @Test
+  void lease_fences_other_owners_until_it_runs_out() {
+    table.putIfAbsent(job("f"));
+    StatusUpdate running = StatusUpdate.of(JobStatus.RUNNING, "ticking");
+    assertTrue(table.writeStatusAsOwner("f", "a", 5_000, 1_000, running));
+    assertFalse(table.writeStatusAsOwner("f", "b", 9_000, 4_999, running), "a holds the lease");
+    assertTrue(table.writeStatusAsOwner("f", "a", 9_000, 4_999, running), "a renews");
+    assertTrue(table.writeStatusAsOwner("f", "b", 20_000, 9_001, running), "a's lease ran out");
+    assertFalse(table.releaseAsOwner("f", "a", 9_002, StatusUpdate.of(JobStatus.STOPPED, "x")));
+    assertTrue(
+        table.releaseAsOwner(
+            "f", "b", 9_003, StatusUpdate.of(JobStatus.STOPPED, "stopped by running = false")));
+    JobStatusView view = JobStatusView.of(table.get("f").orElseThrow());
+    assertNull(view.owner());
+    assertEquals(JobStatus.STOPPED, view.status());
+  }
+
+  @Test
+  void status_write_on_a_deleted_item_creates_nothing() {
+    assertFalse(
+        table.writeStatusAsOwner(
+            "gone", "a", 5_000, 1_000, StatusUpdate.of(JobStatus.RUNNING, "x")));
+    assertFalse(table.writeStatusUnowned("gone", 1_000, StatusUpdate.of(JobStatus.INVALID, "x")));
+    assertTrue(table.get("gone").isEmpty());
+  }
+
+  @Test
+  void unowned_status_write_does_not_disturb_an_owner() {
+    table.putIfAbsent(job("o"));
+    table.writeStatusAsOwner("o", "a", 5_000, 1_000, StatusUpdate.of(JobStatus.RUNNING, "ticking"));
+    assertFalse(table.writeStatusUnowned("o", 2_000, StatusUpdate.of(JobStatus.INVALID, "x")));
+    assertTrue(table.writeStatusUnowned("o", 6_000, StatusUpdate.of(JobStatus.INVALID, "bad")));
+  }
+
+  @Test
+  void a_user_put_wins_over_a_later_status_write() {
+    table.putIfAbsent(job("p"));
+    table.writeStatusAsOwner("p", "a", 5_000, 1_000, StatusUpdate.of(JobStatus.RUNNING, "ticking"));
+    table
+        .client()
+        .putItem(
+            r ->
+                r.tableName(table.name())
+                    .item(
+                        Map.of(
+                            "jobId", AttributeValue.fromS("p"),
+                            "workerArn", AttributeValue.fromS("log"),
+                            "intervalMs", AttributeValue.fromN("300"),
+                            "running", AttributeValue.fromBool(true))));
+    table.writeStatusAsOwner(
+        "p", "a", 5_000, 1_500, new StatusUpdate(null, null, 1400L, 1, 0, null));
+    Map<String, AttributeValue> item = table.get("p").orElseThrow();
+    assertEquals("300", item.get("intervalMs").n());
+    assertEquals("log", item.get("workerArn").s());
+  }
+
+  @Test
+  void delete_reports_whether_there_was_a_job() {
+    table.putIfAbsent(job("d"));
+    assertTrue(table.delete("d"));
+    assertFalse(table.delete("d"));
+    assertEquals(
+        Set.of(), table.scanAll().map(i -> i.get("jobId").s()).collect(Collectors.toSet()));
+  }
+}
