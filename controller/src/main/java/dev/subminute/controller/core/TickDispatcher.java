@@ -1,0 +1,54 @@
+package dev.subminute.controller.core;
+
+import dev.subminute.model.Job;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Hands each tick from the timer thread to a pool that builds the worker event and starts the
+ * invoke, so that no invoke, however slow, failing or throttled, delays any tick.
+ */
+public final class TickDispatcher {
+  private final WorkerInvoker invoker;
+  private final Executor pool;
+
+  public TickDispatcher(WorkerInvoker invoker, Executor pool) {
+    this.invoker = invoker;
+    this.pool = pool;
+  }
+
+  void dispatch(JobTimer timer, Job job, long plannedAt, long firedAtMicros) {
+    try {
+      pool.execute(() -> invoke(timer, job, plannedAt, firedAtMicros));
+    } catch (RejectedExecutionException saturated) {
+      timer.invokeFailed();
+    }
+  }
+
+  private void invoke(JobTimer timer, Job job, long plannedAt, long firedAtMicros) {
+    TickEvent event =
+        new TickEvent(
+            job.jobId(),
+            plannedAt,
+            firedAtMicros,
+            intervalOf(job, plannedAt),
+            job.payloadJson(),
+            timer.execution);
+    try {
+      invoker
+          .invoke(job.workerArn(), event)
+          .whenComplete(
+              (ok, error) -> {
+                if (error != null) {
+                  timer.invokeFailed();
+                }
+              });
+    } catch (RuntimeException e) {
+      timer.invokeFailed();
+    }
+  }
+
+  private static long intervalOf(Job job, long plannedAt) {
+    return dev.subminute.model.TickGrid.intervalAt(job, plannedAt);
+  }
+}

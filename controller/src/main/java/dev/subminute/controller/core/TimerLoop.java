@@ -1,0 +1,163 @@
+package dev.subminute.controller.core;
+
+import dev.subminute.controller.time.SystemTimeSource;
+import dev.subminute.controller.time.TimeSource;
+import dev.subminute.model.Job;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * One timer thread over a heap of absolute monotonic deadlines, hosting any number of job windows:
+ * one on Lambda, thousands on the embedded runtime. Other threads talk to it only through commands,
+ * so timer state has a single writer.
+ */
+public final class TimerLoop implements AutoCloseable {
+  private static final long IDLE_PARK_NANOS = 1_000_000_000L;
+
+  private final TimeSource time;
+  private final ControllerConfig config;
+  private final TickDispatcher dispatcher;
+  private final TickListener listener;
+  private final Executor completions;
+  private final DeadlineHeap heap = new DeadlineHeap();
+  private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+  private volatile Thread thread;
+  private volatile boolean closed;
+
+  public TimerLoop(
+      TimeSource time,
+      ControllerConfig config,
+      TickDispatcher dispatcher,
+      TickListener listener,
+      Executor completions) {
+    this.time = time;
+    this.config = config;
+    this.dispatcher = dispatcher;
+    this.listener = listener;
+    this.completions = completions;
+  }
+
+  /** Runs the loop on its own platform thread at maximum priority. */
+  public TimerLoop start(String name) {
+    Thread t =
+        new Thread(
+            () -> {
+              SystemTimeSource.tightenTimerSlack();
+              while (!closed) {
+                runOnce();
+              }
+            },
+            name);
+    t.setDaemon(true);
+    t.setPriority(Thread.MAX_PRIORITY);
+    thread = t;
+    t.start();
+    return this;
+  }
+
+  /**
+   * Starts a window for {@code job}: ticks after {@code lastPlanned} (or from now), until the
+   * monotonic instant {@code windowEndNanos}; {@code onEnd} gets the result off the timer thread.
+   */
+  public JobTimer startWindow(
+      Job job,
+      String execution,
+      Long lastPlanned,
+      long windowEndNanos,
+      Consumer<WindowResult> onEnd) {
+    JobTimer timer = new JobTimer(this, job, execution, lastPlanned, windowEndNanos, onEnd);
+    submit(() -> timer.start(time.monoNanos()));
+    return timer;
+  }
+
+  /** Applies a changed item to a running window at the next tick boundary. */
+  public void update(JobTimer timer, Job changed) {
+    submit(() -> timer.update(changed, time.monoNanos()));
+  }
+
+  /** Ends a running window with STOP. */
+  public void stop(JobTimer timer, String reason) {
+    submit(() -> timer.stop(reason));
+  }
+
+  public int activeTimers() {
+    return heap.size();
+  }
+
+  /**
+   * One turn of the loop: run commands, fire what is due, or wait for the next deadline. Tests call
+   * it directly with a fake time source instead of starting the thread.
+   */
+  public void runOnce() {
+    Runnable command = commands.poll();
+    if (command != null) {
+      do {
+        command.run();
+      } while ((command = commands.poll()) != null);
+      return;
+    }
+    JobTimer head = heap.peek();
+    long now = time.monoNanos();
+    if (head == null) {
+      time.parkUntil(now + IDLE_PARK_NANOS);
+      return;
+    }
+    if (head.deadlineNanos - now > 0) {
+      time.parkUntil(head.deadlineNanos);
+      return;
+    }
+    heap.remove(head);
+    head.onDue(now);
+  }
+
+  void schedule(JobTimer timer) {
+    heap.update(timer);
+  }
+
+  void unschedule(JobTimer timer) {
+    heap.remove(timer);
+  }
+
+  TimeSource time() {
+    return time;
+  }
+
+  ControllerConfig config() {
+    return config;
+  }
+
+  TickDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  TickListener listener() {
+    return listener;
+  }
+
+  Executor completions() {
+    return completions;
+  }
+
+  private void submit(Runnable command) {
+    commands.add(command);
+    Thread t = thread;
+    if (t != null) {
+      time.wake(t);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Thread t = thread;
+    if (t != null) {
+      time.wake(t);
+      try {
+        t.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
