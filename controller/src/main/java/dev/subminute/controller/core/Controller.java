@@ -1,0 +1,291 @@
+package dev.subminute.controller.core;
+
+import dev.subminute.controller.time.TimeSource;
+import dev.subminute.model.Job;
+import dev.subminute.model.JobStatus;
+import dev.subminute.model.dynamodb.JobStatusView;
+import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.dynamodb.StatusUpdate;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Runs one controller window for one job: reads the item, takes the lease (the fence), ticks on the
+ * timer loop while watching the item, and writes status at the end. The same code serves the Lambda
+ * task and the embedded runtime's executions.
+ */
+public final class Controller {
+  private final JobTable table;
+  private final TimerLoop loop;
+  private final JobFeed feed;
+  private final WorkerPolicy policy;
+  private final ControllerConfig config;
+  private final TimeSource time;
+  private final Map<String, Job> lastKnown = new ConcurrentHashMap<>();
+
+  public Controller(
+      JobTable table,
+      TimerLoop loop,
+      JobFeed feed,
+      WorkerPolicy policy,
+      ControllerConfig config,
+      TimeSource time) {
+    this.table = table;
+    this.loop = loop;
+    this.feed = feed;
+    this.policy = policy;
+    this.config = config;
+    this.time = time;
+  }
+
+  public ControllerConfig config() {
+    return config;
+  }
+
+  /**
+   * Runs a window that ends at the latest at the monotonic instant {@code windowEndNanos}, and
+   * completes with the state for the state machine's next step.
+   */
+  public CompletableFuture<ControllerState> runWindow(ControllerState in, long windowEndNanos) {
+    long nowMs = wallMillis();
+    String jobId = in.jobId();
+    Job job;
+    boolean storageDown = false;
+    try {
+      JobDecision decision = JobDecision.of(table.get(jobId), policy);
+      if (decision instanceof JobDecision.Stop stop) {
+        return CompletableFuture.completedFuture(stopBeforeStart(in, stop, nowMs));
+      }
+      job = ((JobDecision.Run) decision).job();
+    } catch (SdkException unavailable) {
+      job = lastKnown.get(jobId);
+      if (job == null) {
+        throw unavailable;
+      }
+      storageDown = true;
+    }
+    long leaseUntil = nowMs + config.windowMs() + config.leaseGraceMs();
+    StatusUpdate running =
+        new StatusUpdate(
+            JobStatus.RUNNING,
+            "Ticking every "
+                + job.intervalMs()
+                + " ms"
+                + (job.hasProfile() ? " outside profile rules." : "."),
+            null,
+            in.unreportedTicks(),
+            in.unreportedMissed(),
+            null);
+    long unreportedTicks = in.unreportedTicks();
+    long unreportedMissed = in.unreportedMissed();
+    if (!storageDown) {
+      try {
+        if (!table.writeStatusAsOwner(jobId, in.owner(), leaseUntil, nowMs, running)) {
+          return CompletableFuture.completedFuture(ownedElsewhere(in));
+        }
+        unreportedTicks = 0;
+        unreportedMissed = 0;
+      } catch (SdkException unavailable) {
+        // keep firing on the item just read; the counts are reported once storage is back
+      }
+    }
+    lastKnown.put(jobId, job);
+    return tick(in, job, windowEndNanos, unreportedTicks, unreportedMissed);
+  }
+
+  private CompletableFuture<ControllerState> tick(
+      ControllerState in,
+      Job job,
+      long windowEndNanos,
+      long unreportedTicks,
+      long unreportedMissed) {
+    CompletableFuture<ControllerState> out = new CompletableFuture<>();
+    AtomicReference<JobDecision.Stop> stopBy = new AtomicReference<>();
+    AtomicReference<Job> current = new AtomicReference<>(job);
+    AtomicReference<JobFeed.Watch> watch = new AtomicReference<>();
+    JobTimer timer =
+        loop.startWindow(
+            job,
+            in.owner(),
+            in.lastPlannedAt(),
+            windowEndNanos,
+            result -> {
+              JobFeed.Watch w = watch.get();
+              if (w != null) {
+                w.close();
+              }
+              try {
+                out.complete(finish(in, result, stopBy.get(), unreportedTicks, unreportedMissed));
+              } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+              }
+            });
+    watch.set(
+        feed.watch(
+            job.jobId(),
+            item -> {
+              JobDecision decision = JobDecision.of(item, policy);
+              if (decision instanceof JobDecision.Stop stop) {
+                stopBy.set(stop);
+                loop.stop(timer, stop.reason());
+              } else {
+                Job changed = ((JobDecision.Run) decision).job();
+                if (!changed.equals(current.getAndSet(changed))) {
+                  lastKnown.put(changed.jobId(), changed);
+                  loop.update(timer, changed);
+                }
+              }
+            }));
+    if (out.isDone()) {
+      watch.get().close();
+    }
+    return out;
+  }
+
+  private ControllerState finish(
+      ControllerState in,
+      WindowResult result,
+      JobDecision.Stop stopBy,
+      long unreportedTicks,
+      long unreportedMissed) {
+    long nowMs = wallMillis();
+    long ticks = unreportedTicks + result.fired();
+    long missed = unreportedMissed + result.missed();
+    Long lastPlanned = result.lastPlanned() != null ? result.lastPlanned() : in.lastPlannedAt();
+    int windows = in.windows() + 1;
+    if (result.action() == WindowResult.Action.STOP) {
+      lastKnown.remove(in.jobId());
+      JobStatus status = stopBy == null ? JobStatus.STOPPED : stopBy.status();
+      String reason = stopBy == null ? result.reason() : stopBy.reason();
+      if (status != null) {
+        StatusUpdate update =
+            new StatusUpdate(status, reason, lastPlanned, ticks, missed, drift(result));
+        try {
+          table.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);
+        } catch (SdkException unavailable) {
+          // the lease runs out by itself
+        }
+      }
+      return state(in, lastPlanned, windows, "STOP", null, reason, 0, 0);
+    }
+    Long resumeAtMs = result.action() == WindowResult.Action.WAIT ? result.resumeAtMs() : null;
+    long leaseUntil =
+        (resumeAtMs != null ? resumeAtMs : nowMs) + config.windowMs() + config.leaseGraceMs();
+    StatusUpdate update =
+        new StatusUpdate(JobStatus.RUNNING, null, lastPlanned, ticks, missed, drift(result));
+    try {
+      if (!table.writeStatusAsOwner(in.jobId(), in.owner(), leaseUntil, nowMs, update)) {
+        return ownedElsewhere(in);
+      }
+      ticks = 0;
+      missed = 0;
+    } catch (SdkException unavailable) {
+      // reported by the next window that reaches the table
+    }
+    return state(
+        in,
+        lastPlanned,
+        windows,
+        result.action().name(),
+        resumeAtMs,
+        result.reason(),
+        ticks,
+        missed);
+  }
+
+  private ControllerState stopBeforeStart(ControllerState in, JobDecision.Stop stop, long nowMs) {
+    lastKnown.remove(in.jobId());
+    if (stop.status() != null) {
+      StatusUpdate update =
+          new StatusUpdate(
+              stop.status(),
+              stop.reason(),
+              null,
+              in.unreportedTicks(),
+              in.unreportedMissed(),
+              null);
+      Optional<Map<String, AttributeValue>> item = Optional.empty();
+      boolean released = table.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);
+      if (!released) {
+        item = table.get(in.jobId());
+        JobStatusView status = item.map(JobStatusView::of).orElse(null);
+        boolean alreadySaid =
+            status != null
+                && status.status() == stop.status()
+                && stop.reason().equals(status.statusReason());
+        if (status != null && !alreadySaid) {
+          table.writeStatusUnowned(
+              in.jobId(), nowMs, StatusUpdate.of(stop.status(), stop.reason()));
+        }
+      }
+    }
+    return state(in, in.lastPlannedAt(), in.windows() + 1, "STOP", null, stop.reason(), 0, 0);
+  }
+
+  private ControllerState ownedElsewhere(ControllerState in) {
+    String owner =
+        table
+            .get(in.jobId())
+            .map(JobStatusView::of)
+            .map(JobStatusView::owner)
+            .orElse("another execution");
+    return state(
+        in,
+        in.lastPlannedAt(),
+        in.windows() + 1,
+        "STOP",
+        null,
+        "The job is owned by " + owner + "; this execution stops without firing.",
+        0,
+        0);
+  }
+
+  private static ControllerState state(
+      ControllerState in,
+      Long lastPlanned,
+      int windows,
+      String action,
+      Long resumeAtMs,
+      String reason,
+      long unreportedTicks,
+      long unreportedMissed) {
+    boolean continueAsNew =
+        !action.equals("STOP") && windows >= ControllerState.WINDOWS_PER_EXECUTION;
+    return new ControllerState(
+        in.jobId(),
+        in.owner(),
+        lastPlanned,
+        windows,
+        in.generation(),
+        action,
+        resumeAtMs == null ? null : Instant.ofEpochMilli(resumeAtMs).toString(),
+        resumeAtMs,
+        reason,
+        unreportedTicks,
+        unreportedMissed,
+        continueAsNew,
+        continueAsNew ? nextExecutionName(in.owner(), in.generation() + 1) : null);
+  }
+
+  /** Deterministic, so that a retried continue-as-new starts nothing twice. Max 80 characters. */
+  static String nextExecutionName(String owner, int generation) {
+    String suffix = "-g" + generation;
+    String base = owner.replaceAll("-g\\d+$", "");
+    return (base.length() + suffix.length() > 80 ? base.substring(0, 80 - suffix.length()) : base)
+        + suffix;
+  }
+
+  private static Double drift(WindowResult result) {
+    return result.fired() == 0 ? null : result.driftP99Micros() / 1_000.0;
+  }
+
+  private long wallMillis() {
+    return Math.floorDiv(time.wallMicros(), 1_000);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.subminute.controller.core;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Tells a running window about its job's item, off the timing path. */
+public interface JobFeed {
+
+  /**
+   * Calls {@code onItem} with the job's item (empty once deleted) whenever it may have changed,
+   * until the returned handle is closed. Read failures are not reported: the window keeps its last
+   * known item.
+   */
+  Watch watch(String jobId, Consumer<Optional<Map<String, AttributeValue>>> onItem);
+
+  interface Watch extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

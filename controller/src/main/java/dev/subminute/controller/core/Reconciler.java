@@ -1,0 +1,108 @@
+package dev.subminute.controller.core;
+
+import dev.subminute.model.JobStatus;
+import dev.subminute.model.dynamodb.JobStatusView;
+import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.dynamodb.StatusUpdate;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Makes the executions match the table: starts jobs that should run and have no live lease, marks
+ * bad items INVALID, and stops executions whose job is gone, stopped or owned by someone else. Runs
+ * every minute on AWS and every second or so on the embedded runtime.
+ */
+public final class Reconciler {
+  private final JobTable table;
+  private final Executions executions;
+  private final WorkerPolicy policy;
+  private final LongSupplier wallMillis;
+
+  public Reconciler(
+      JobTable table, Executions executions, WorkerPolicy policy, LongSupplier wallMillis) {
+    this.table = table;
+    this.executions = executions;
+    this.policy = policy;
+    this.wallMillis = wallMillis;
+  }
+
+  public record Outcome(int jobs, int started, int invalid, int orphansStopped) {}
+
+  public Outcome reconcileOnce() {
+    long nowMs = wallMillis.getAsLong();
+    Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+    table
+        .scanAll()
+        .forEach(
+            item -> {
+              AttributeValue id = item.get(JobTable.JOB_ID);
+              if (id != null && id.s() != null) {
+                items.put(id.s(), item);
+              }
+            });
+    Set<String> live = new HashSet<>();
+    int orphans = 0;
+    for (Executions.RunningExecution execution : executions.running()) {
+      Map<String, AttributeValue> item = items.get(execution.jobId());
+      JobDecision decision = JobDecision.of(Optional.ofNullable(item), policy);
+      JobStatusView status = item == null ? null : JobStatusView.of(item);
+      boolean ownedByOther = status != null && status.leasedByOtherThan(execution.owner(), nowMs);
+      if (decision instanceof JobDecision.Stop || ownedByOther) {
+        executions.stop(
+            execution,
+            ownedByOther
+                ? "job owned by " + status.owner()
+                : ((JobDecision.Stop) decision).reason());
+        orphans++;
+      } else {
+        live.add(execution.jobId());
+      }
+    }
+    int started = 0;
+    int invalid = 0;
+    for (Map<String, AttributeValue> item : items.values()) {
+      String jobId = item.get(JobTable.JOB_ID).s();
+      JobDecision decision = JobDecision.of(Optional.of(item), policy);
+      JobStatusView status = JobStatusView.of(item);
+      if (decision instanceof JobDecision.Stop stop) {
+        if (stop.status() == JobStatus.INVALID) {
+          invalid++;
+          markInvalid(jobId, status, stop.reason(), nowMs);
+        }
+        continue;
+      }
+      boolean leased = status.owner() != null && status.leaseUntil() > nowMs;
+      if (!leased && !live.contains(jobId)) {
+        if (startJob(executions, jobId, "r" + nowMs / 60_000)) {
+          started++;
+        }
+      }
+    }
+    return new Outcome(items.size(), started, invalid, orphans);
+  }
+
+  private void markInvalid(String jobId, JobStatusView status, String reason, long nowMs) {
+    if (status.status() != JobStatus.INVALID || !reason.equals(status.statusReason())) {
+      table.writeStatusUnowned(jobId, nowMs, StatusUpdate.of(JobStatus.INVALID, reason));
+    }
+  }
+
+  /**
+   * Starts a job's execution under a name made of the job and a discriminator, so that the same
+   * record or the same reconcile minute starts nothing twice.
+   */
+  public static boolean startJob(Executions executions, String jobId, String discriminator) {
+    String name = executionName(jobId, discriminator);
+    return executions.start(name, ControllerState.start(jobId, name));
+  }
+
+  static String executionName(String jobId, String discriminator) {
+    String name = jobId + "-" + discriminator;
+    return name.length() <= 80 ? name : name.substring(0, 80);
+  }
+}

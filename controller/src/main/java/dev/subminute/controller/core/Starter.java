@@ -1,0 +1,76 @@
+package dev.subminute.controller.core;
+
+import com.google.common.hash.Hashing;
+import dev.subminute.model.JobStatus;
+import dev.subminute.model.dynamodb.JobStatusView;
+import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.dynamodb.StatusUpdate;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Starts a job's execution for a stream record whose new image should run. The execution name is
+ * derived from the record, so a redelivered record starts nothing new; a second start for another
+ * record of the same job is harmless, since the lease lets only one execution fire.
+ */
+public final class Starter {
+  private final JobTable table;
+  private final Executions executions;
+  private final WorkerPolicy policy;
+  private final LongSupplier wallMillis;
+
+  public Starter(
+      JobTable table, Executions executions, WorkerPolicy policy, LongSupplier wallMillis) {
+    this.table = table;
+    this.executions = executions;
+    this.policy = policy;
+    this.wallMillis = wallMillis;
+  }
+
+  public enum Outcome {
+    STARTED,
+    ALREADY_STARTED,
+    ALREADY_RUNNING,
+    NOT_RUNNING,
+    INVALID,
+    IGNORED
+  }
+
+  /**
+   * @param eventName INSERT, MODIFY or REMOVE
+   * @param recordId the stream record's sequence number or event id
+   * @param newImage the item after the change; null for REMOVE
+   */
+  public Outcome onRecord(String eventName, String recordId, Map<String, AttributeValue> newImage) {
+    if (newImage == null || !("INSERT".equals(eventName) || "MODIFY".equals(eventName))) {
+      return Outcome.IGNORED;
+    }
+    JobDecision decision = JobDecision.of(Optional.of(newImage), policy);
+    JobStatusView status = JobStatusView.of(newImage);
+    if (decision instanceof JobDecision.Stop stop) {
+      if (stop.status() != JobStatus.INVALID) {
+        return Outcome.NOT_RUNNING;
+      }
+      AttributeValue id = newImage.get(JobTable.JOB_ID);
+      boolean alreadySaid =
+          status.status() == JobStatus.INVALID && stop.reason().equals(status.statusReason());
+      if (id != null && id.s() != null && !alreadySaid) {
+        table.writeStatusUnowned(
+            id.s(), wallMillis.getAsLong(), StatusUpdate.of(JobStatus.INVALID, stop.reason()));
+      }
+      return Outcome.INVALID;
+    }
+    if (status.owner() != null && status.leaseUntil() > wallMillis.getAsLong()) {
+      return Outcome.ALREADY_RUNNING; // includes the records of the controller's own status writes
+    }
+    String jobId = ((JobDecision.Run) decision).job().jobId();
+    String discriminator =
+        Hashing.sha256().hashString(recordId, StandardCharsets.UTF_8).toString().substring(0, 12);
+    return Reconciler.startJob(executions, jobId, discriminator)
+        ? Outcome.STARTED
+        : Outcome.ALREADY_STARTED;
+  }
+}
