@@ -1,0 +1,197 @@
+package dev.subminute.controller.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.subminute.controller.core.ControllerState;
+import dev.subminute.controller.core.Reconciler;
+import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.testing.InMemoryExecutions;
+import dev.subminute.controller.testing.LocalController;
+import dev.subminute.model.dynamodb.JobItem;
+import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.testing.SharedDynalite;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The task's JSON contract with the state machine, through the Lambda stream handler. */
+class ControllerHandlerTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  JobTable table;
+  LocalController local;
+  InMemoryExecutions executions;
+  ControllerHandler handler;
+
+  @BeforeEach
+  void setUp() {
+    table = SharedDynalite.newTable("handler");
+    local = new LocalController(table, LocalController.FAST);
+    executions = new InMemoryExecutions();
+    Reconciler reconciler =
+        new Reconciler(
+            table, executions, WorkerPolicy.allowing(List.of("log")), System::currentTimeMillis);
+    handler = new ControllerHandler(local.controller, reconciler, local.time);
+  }
+
+  @AfterEach
+  void tearDown() {
+    local.close();
+  }
+
+  JsonNode call(String json, long remainingMs) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(
+        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), out, context(remainingMs));
+    return JSON.readTree(out.toByteArray());
+  }
+
+  @Test
+  void state_machine_input_runs_a_window_and_returns_continue_with_the_last_tick()
+      throws Exception {
+    table.putIfAbsent(
+        JobItem.builder().jobId("j").workerArn("log").intervalMs(200L).running(true).build());
+    JsonNode out = call("{\"input\": {\"jobId\": \"j\"}, \"executionName\": \"j-abc\"}", 900_000);
+    assertEquals("CONTINUE", out.get("action").asText());
+    assertEquals("j-abc", out.get("owner").asText());
+    assertEquals(1, out.get("windows").asInt());
+    assertEquals(0, out.get("lastPlannedAt").asLong() % 200);
+    assertTrue(out.get("lastPlannedAt").asLong() > System.currentTimeMillis() - 1_000);
+    assertEquals(false, out.get("continueAsNew").asBoolean());
+  }
+
+  @Test
+  void the_window_ends_before_the_lambda_runs_out_of_time() throws Exception {
+    table.putIfAbsent(
+        JobItem.builder().jobId("short").workerArn("log").intervalMs(100L).running(true).build());
+    long start = System.nanoTime();
+    JsonNode out =
+        call(
+            "{\"jobId\": \"short\", \"owner\": \"short-1\"}",
+            ControllerHandler.REMAINING_TIME_MARGIN_MS + 500);
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertEquals("CONTINUE", out.get("action").asText());
+    assertTrue(tookMs < 2_000, "took " + tookMs + " ms with 500 ms to spare");
+  }
+
+  @Test
+  void output_feeds_the_next_window_unchanged() throws Exception {
+    table.putIfAbsent(
+        JobItem.builder().jobId("loop").workerArn("log").intervalMs(100L).running(true).build());
+    JsonNode first =
+        call(
+            "{\"jobId\": \"loop\", \"owner\": \"loop-1\"}",
+            ControllerHandler.REMAINING_TIME_MARGIN_MS + 400);
+    JsonNode second =
+        call(JSON.writeValueAsString(first), ControllerHandler.REMAINING_TIME_MARGIN_MS + 400);
+    assertEquals(2, second.get("windows").asInt());
+    assertTrue(second.get("lastPlannedAt").asLong() > first.get("lastPlannedAt").asLong());
+  }
+
+  @Test
+  void an_execution_started_by_hand_with_no_input_reconciles_every_job() throws Exception {
+    table.putIfAbsent(
+        JobItem.builder().jobId("a").workerArn("log").intervalMs(1000L).running(true).build());
+    table.putIfAbsent(
+        JobItem.builder().jobId("b").workerArn("log").intervalMs(1000L).running(true).build());
+    table.putIfAbsent(
+        JobItem.builder().jobId("c").workerArn("log").intervalMs(1000L).running(false).build());
+    JsonNode out = call("{}", 900_000);
+    assertEquals("STOP", out.get("action").asText());
+    assertTrue(out.get("reason").asText().contains("started 2"), out.toString());
+    assertEquals(2, executions.started.size());
+  }
+
+  @Test
+  void continue_as_new_is_asked_for_before_the_history_limit() throws Exception {
+    table.putIfAbsent(
+        JobItem.builder().jobId("old").workerArn("log").intervalMs(100L).running(true).build());
+    ControllerState state =
+        new ControllerState(
+            "old",
+            "old-1",
+            null,
+            ControllerState.WINDOWS_PER_EXECUTION - 1,
+            0,
+            null,
+            null,
+            null,
+            null,
+            0,
+            0,
+            false,
+            null);
+    JsonNode out =
+        call(JSON.writeValueAsString(state), ControllerHandler.REMAINING_TIME_MARGIN_MS + 300);
+    assertEquals(true, out.get("continueAsNew").asBoolean());
+    assertEquals("old-1-g1", out.get("nextExecutionName").asText());
+  }
+
+  static Context context(long remainingMs) {
+    long deadline = System.currentTimeMillis() + remainingMs;
+    return new Context() {
+      public String getAwsRequestId() {
+        return "req-1";
+      }
+
+      public String getLogGroupName() {
+        return "/aws/lambda/controller";
+      }
+
+      public String getLogStreamName() {
+        return "stream";
+      }
+
+      public String getFunctionName() {
+        return "controller";
+      }
+
+      public String getFunctionVersion() {
+        return "$LATEST";
+      }
+
+      public String getInvokedFunctionArn() {
+        return "arn:aws:lambda:us-east-1:123456789012:function:controller";
+      }
+
+      public CognitoIdentity getIdentity() {
+        return null;
+      }
+
+      public ClientContext getClientContext() {
+        return null;
+      }
+
+      public int getRemainingTimeInMillis() {
+        return (int) (deadline - System.currentTimeMillis());
+      }
+
+      public int getMemoryLimitInMB() {
+        return 512;
+      }
+
+      public LambdaLogger getLogger() {
+        return new LambdaLogger() {
+          public void log(String message) {
+            System.out.print(message);
+          }
+
+          public void log(byte[] message) {
+            System.out.print(new String(message, StandardCharsets.UTF_8));
+          }
+        };
+      }
+    };
+  }
+}

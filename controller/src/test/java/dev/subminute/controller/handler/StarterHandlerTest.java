@@ -1,0 +1,138 @@
+package dev.subminute.controller.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.subminute.controller.core.ControllerState;
+import dev.subminute.controller.core.Executions;
+import dev.subminute.controller.core.Starter;
+import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.testing.InMemoryExecutions;
+import dev.subminute.model.JobStatus;
+import dev.subminute.model.dynamodb.JobStatusView;
+import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.testing.SharedDynalite;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Stream events as Lambda delivers them, parsed by Lambda's own event serializer. */
+class StarterHandlerTest {
+  JobTable table;
+  InMemoryExecutions executions;
+  StarterHandler handler;
+
+  @BeforeEach
+  void setUp() {
+    table = SharedDynalite.newTable("starter");
+    executions = new InMemoryExecutions();
+    handler =
+        new StarterHandler(
+            new Starter(
+                table,
+                executions,
+                WorkerPolicy.allowing(List.of("log")),
+                System::currentTimeMillis));
+    for (String id : List.of("poll-1", "broken", "paused")) {
+      table
+          .client()
+          .putItem(r -> r.tableName(table.name()).item(Map.of("jobId", AttributeValue.fromS(id))));
+    }
+  }
+
+  static DynamodbEvent batch() throws Exception {
+    try (InputStream in =
+        StarterHandlerTest.class.getResourceAsStream("/events/stream-batch.json")) {
+      return LambdaEventSerializers.serializerFor(
+              DynamodbEvent.class, StarterHandlerTest.class.getClassLoader())
+          .fromJson(in);
+    }
+  }
+
+  @Test
+  void insert_with_running_true_starts_one_execution_under_a_deterministic_name() throws Exception {
+    StreamsEventResponse response = handler.handleRequest(batch(), null);
+    assertEquals(List.of(), response.getBatchItemFailures());
+    assertEquals(1, executions.started.size());
+    String name = executions.started.keySet().iterator().next();
+    assertTrue(name.startsWith("poll-1-"), name);
+    ControllerState input = executions.started.get(name);
+    assertEquals("poll-1", input.jobId());
+    assertEquals(name, input.owner());
+  }
+
+  @Test
+  void a_redelivered_batch_starts_nothing_new() throws Exception {
+    handler.handleRequest(batch(), null);
+    handler.handleRequest(batch(), null);
+    assertEquals(1, executions.started.size());
+  }
+
+  @Test
+  void a_bad_item_is_marked_invalid_and_never_fails_the_batch() throws Exception {
+    StreamsEventResponse response = handler.handleRequest(batch(), null);
+    assertEquals(List.of(), response.getBatchItemFailures());
+    JobStatusView status = JobStatusView.of(table.get("broken").orElseThrow());
+    assertEquals(JobStatus.INVALID, status.status());
+    assertTrue(status.statusReason().contains("intervalMs"));
+  }
+
+  @Test
+  void remove_and_running_false_start_nothing() throws Exception {
+    handler.handleRequest(batch(), null);
+    assertTrue(
+        executions.started.keySet().stream()
+            .noneMatch(n -> n.startsWith("paused") || n.startsWith("gone")));
+  }
+
+  @Test
+  void a_job_with_a_live_lease_is_not_started_again() {
+    Starter starter =
+        new Starter(table, executions, WorkerPolicy.allowing(List.of("log")), () -> 1_000);
+    Map<String, AttributeValue> image =
+        Map.of(
+            "jobId", AttributeValue.fromS("poll-1"),
+            "workerArn", AttributeValue.fromS("log"),
+            "intervalMs", AttributeValue.fromN("1000"),
+            "running", AttributeValue.fromBool(true),
+            "owner", AttributeValue.fromS("poll-1-abc"),
+            "leaseUntil", AttributeValue.fromN("5000"));
+    assertEquals(Starter.Outcome.ALREADY_RUNNING, starter.onRecord("MODIFY", "9", image));
+    assertEquals(0, executions.started.size());
+  }
+
+  @Test
+  void a_passing_failure_is_reported_for_retry_and_the_rest_of_the_batch_goes_on()
+      throws Exception {
+    Executions failing =
+        new Executions() {
+          @Override
+          public boolean start(String name, ControllerState input) {
+            throw new IllegalStateException("throttled");
+          }
+
+          @Override
+          public List<RunningExecution> running() {
+            return List.of();
+          }
+
+          @Override
+          public void stop(RunningExecution execution, String cause) {}
+        };
+    StarterHandler flaky =
+        new StarterHandler(
+            new Starter(
+                table, failing, WorkerPolicy.allowing(List.of("log")), System::currentTimeMillis));
+    StreamsEventResponse response = flaky.handleRequest(batch(), null);
+    assertEquals(1, response.getBatchItemFailures().size());
+    assertEquals(
+        "111000000000000000001", response.getBatchItemFailures().get(0).getItemIdentifier());
+    assertEquals(JobStatus.INVALID, JobStatusView.of(table.get("broken").orElseThrow()).status());
+  }
+}
