@@ -1,0 +1,130 @@
+package dev.subminute.controller.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.subminute.controller.core.TickEvent;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+
+/** The request the SDK's async Lambda client sends, as a loopback Lambda endpoint records it. */
+class LambdaWorkerInvokerTest {
+  record Recorded(String method, String path, Map<String, List<String>> headers, String body) {}
+
+  HttpServer server;
+  final List<Recorded> requests = new CopyOnWriteArrayList<>();
+  volatile int status = 202;
+  LambdaAsyncClient lambda;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          requests.add(
+              new Recorded(
+                  exchange.getRequestMethod(),
+                  exchange.getRequestURI().getPath(),
+                  exchange.getRequestHeaders(),
+                  body));
+          byte[] response =
+              status == 202
+                  ? new byte[0]
+                  : "{\"Type\":\"Service\",\"message\":\"boom\"}".getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          if (status != 202) {
+            exchange.getResponseHeaders().add("X-Amzn-ErrorType", "ServiceException");
+          }
+          exchange.sendResponseHeaders(status, response.length == 0 ? -1 : response.length);
+          exchange.getResponseBody().write(response);
+          exchange.close();
+        });
+    server.start();
+    lambda =
+        LambdaAsyncClient.builder()
+            .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
+            .overrideConfiguration(
+                c ->
+                    c.retryStrategy(RetryMode.STANDARD)
+                        .apiCallTimeout(java.time.Duration.ofSeconds(5)))
+            .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+            .build();
+  }
+
+  @AfterEach
+  void stop() {
+    lambda.close();
+    server.stop(0);
+  }
+
+  @Test
+  void sends_an_event_invoke_with_the_worker_event_as_payload() throws Exception {
+    TickEvent event =
+        new TickEvent(
+            "job-7",
+            1_795_651_200_000L,
+            1_795_651_200_000_123L,
+            500,
+            "{\"url\":\"http://x\"}",
+            "job-7-r1");
+    new LambdaWorkerInvoker(lambda)
+        .invoke("arn:aws:lambda:us-east-1:123456789012:function:drift-probe", event)
+        .get(5, TimeUnit.SECONDS);
+    assertEquals(1, requests.size());
+    Recorded r = requests.get(0);
+    assertEquals("POST", r.method());
+    assertEquals(
+        "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Adrift-probe/invocations",
+        server.getAddress() == null ? "" : r.path().replace(":", "%3A"));
+    assertEquals(List.of("Event"), r.headers().get("X-amz-invocation-type"));
+    assertTrue(r.headers().get("Authorization").get(0).startsWith("AWS4-HMAC-SHA256"));
+    JsonNode body = new ObjectMapper().readTree(r.body());
+    assertEquals("job-7", body.get("jobId").asText());
+    assertEquals(1_795_651_200_000L, body.get("plannedAt").asLong());
+    assertEquals(1_795_651_200_000_123L, body.get("firedAt").asLong());
+    assertEquals(500, body.get("intervalMs").asInt());
+    assertEquals("http://x", body.get("payload").get("url").asText());
+    assertEquals("job-7-r1", body.get("execution").asText());
+  }
+
+  @Test
+  void a_service_error_fails_the_future() {
+    status = 500;
+    TickEvent event = new TickEvent("j", 1, 1, 100, "{}", "e");
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> new LambdaWorkerInvoker(lambda).invoke("log", event).get(20, TimeUnit.SECONDS));
+    assertTrue(requests.size() >= 1);
+    assertTrue(
+        e.getCause().getMessage().contains("boom")
+            || e.getCause().getClass().getSimpleName().contains("Lambda"),
+        e.getCause().toString());
+  }
+}
