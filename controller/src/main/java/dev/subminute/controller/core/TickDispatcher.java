@@ -1,6 +1,7 @@
 package dev.subminute.controller.core;
 
 import dev.subminute.model.Job;
+import dev.subminute.model.WorkerEvent;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -26,8 +27,8 @@ public final class TickDispatcher {
   }
 
   private void invoke(JobTimer timer, Job job, long plannedAt, long firedAtMicros) {
-    TickEvent event =
-        new TickEvent(
+    WorkerEvent event =
+        new WorkerEvent(
             job.jobId(),
             plannedAt,
             firedAtMicros,

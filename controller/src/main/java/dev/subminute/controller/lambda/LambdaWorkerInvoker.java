@@ -1,7 +1,7 @@
 package dev.subminute.controller.lambda;
 
-import dev.subminute.controller.core.TickEvent;
 import dev.subminute.controller.core.WorkerInvoker;
+import dev.subminute.model.WorkerEvent;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
@@ -16,7 +16,7 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
   }
 
   @Override
-  public CompletableFuture<Void> invoke(String workerArn, TickEvent event) {
+  public CompletableFuture<Void> invoke(String workerArn, WorkerEvent event) {
     return lambda
         .invoke(
             r ->

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.subminute.controller.core.TickEvent;
+import dev.subminute.model.WorkerEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -85,8 +85,8 @@ class LambdaWorkerInvokerTest {
 
   @Test
   void sends_an_event_invoke_with_the_worker_event_as_payload() throws Exception {
-    TickEvent event =
-        new TickEvent(
+    WorkerEvent event =
+        new WorkerEvent(
             "job-7",
             1_795_651_200_000L,
             1_795_651_200_000_123L,
@@ -116,7 +116,7 @@ class LambdaWorkerInvokerTest {
   @Test
   void a_service_error_fails_the_future() {
     status = 500;
-    TickEvent event = new TickEvent("j", 1, 1, 100, "{}", "e");
+    WorkerEvent event = new WorkerEvent("j", 1, 1, 100, "{}", "e");
     ExecutionException e =
         assertThrows(
             ExecutionException.class,

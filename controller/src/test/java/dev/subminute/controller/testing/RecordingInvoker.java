@@ -1,7 +1,7 @@
 package dev.subminute.controller.testing;
 
-import dev.subminute.controller.core.TickEvent;
 import dev.subminute.controller.core.WorkerInvoker;
+import dev.subminute.model.WorkerEvent;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -16,7 +16,7 @@ public final class RecordingInvoker implements WorkerInvoker {
 
   private final List<String> transcript;
   private final ZoneId zone;
-  public final List<TickEvent> events = Collections.synchronizedList(new ArrayList<>());
+  public final List<WorkerEvent> events = Collections.synchronizedList(new ArrayList<>());
 
   public RecordingInvoker(List<String> transcript, ZoneId zone) {
     this.transcript = transcript;
@@ -28,7 +28,7 @@ public final class RecordingInvoker implements WorkerInvoker {
   }
 
   @Override
-  public CompletableFuture<Void> invoke(String workerArn, TickEvent event) {
+  public CompletableFuture<Void> invoke(String workerArn, WorkerEvent event) {
     events.add(event);
     if (transcript != null) {
       transcript.add(

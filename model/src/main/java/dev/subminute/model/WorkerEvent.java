@@ -1,4 +1,4 @@
-package dev.subminute.controller.core;
+package dev.subminute.model;
 
 /**
  * One tick as the worker receives it. {@code (jobId, plannedAt)} identifies the tick everywhere;
@@ -7,7 +7,7 @@ package dev.subminute.controller.core;
  * @param plannedAt the planned instant, epoch ms
  * @param firedAtMicros when the controller dispatched the invoke, epoch µs
  */
-public record TickEvent(
+public record WorkerEvent(
     String jobId,
     long plannedAt,
     long firedAtMicros,

@@ -1,0 +1,50 @@
+package dev.subminute.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.subminute.model.WorkerEvent;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * {@code drift-probe}: records when each tick arrived against when it was planned and when the
+ * controller fired it, and whether it was a duplicate delivery.
+ */
+public final class DriftProbe implements Worker {
+  public static final String NAME = "drift-probe";
+
+  /** One received tick; times in epoch µs except {@code plannedAt} (ms). */
+  public record Receipt(
+      String jobId, long plannedAt, long firedAtMicros, long receivedAtMicros, boolean duplicate) {
+    public long dispatchDriftMicros() {
+      return firedAtMicros - plannedAt * 1_000;
+    }
+
+    public long receiptLagMicros() {
+      return receivedAtMicros - plannedAt * 1_000;
+    }
+  }
+
+  /** Where receipts go: a log line on Lambda, the harness's collector on the embedded runtime. */
+  public interface Recorder {
+    void record(Receipt receipt);
+  }
+
+  private final Clock clock;
+  private final Recorder recorder;
+  private final Duplicates duplicates = new Duplicates();
+
+  public DriftProbe(Clock clock, Recorder recorder) {
+    this.clock = clock;
+    this.recorder = recorder;
+  }
+
+  @Override
+  public void handle(WorkerEvent event, JsonNode payload) {
+    Instant now = clock.instant();
+    long receivedAt = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    boolean duplicate = !duplicates.firstDelivery(event.jobId(), event.plannedAt());
+    recorder.record(
+        new Receipt(
+            event.jobId(), event.plannedAt(), event.firedAtMicros(), receivedAt, duplicate));
+  }
+}
