@@ -28,6 +28,13 @@ public final class Controller {
   private final ControllerConfig config;
   private final TimeSource time;
   private final Map<String, Job> lastKnown = new ConcurrentHashMap<>();
+  private final Map<String, Handover> handovers = new ConcurrentHashMap<>();
+  private final Map<JobTimer, CompletableFuture<ControllerState>> active =
+      new ConcurrentHashMap<>();
+  private volatile boolean shuttingDown;
+
+  /** A window that ended with CONTINUE here, holding the lease: the next one can start at once. */
+  private record Handover(String owner, long endedAtMs, long leaseUntil) {}
 
   public Controller(
       JobTable table,
@@ -55,6 +62,16 @@ public final class Controller {
   public CompletableFuture<ControllerState> runWindow(ControllerState in, long windowEndNanos) {
     long nowMs = wallMillis();
     String jobId = in.jobId();
+    Handover handover = handovers.remove(jobId);
+    Job known = lastKnown.get(jobId);
+    if (handover != null
+        && known != null
+        && handover.owner().equals(in.owner())
+        && nowMs - handover.endedAtMs() < config.refreshMs()
+        && handover.leaseUntil() > nowMs + config.windowMs()) {
+      // the item was watched until a moment ago and the lease covers this window
+      return tick(in, known, windowEndNanos, in.unreportedTicks(), in.unreportedMissed());
+    }
     Job job;
     boolean storageDown = false;
     try {
@@ -131,7 +148,14 @@ public final class Controller {
             job.jobId(),
             item -> {
               JobDecision decision = JobDecision.of(item, policy);
-              if (decision instanceof JobDecision.Stop stop) {
+              JobStatusView status = item.map(JobStatusView::of).orElse(null);
+              if (status != null && status.leasedByOtherThan(in.owner(), wallMillis())) {
+                loop.stop(
+                    timer,
+                    "The job is owned by "
+                        + status.owner()
+                        + "; this execution stops without firing.");
+              } else if (decision instanceof JobDecision.Stop stop) {
                 stopBy.set(stop);
                 loop.stop(timer, stop.reason());
               } else {
@@ -142,8 +166,11 @@ public final class Controller {
                 }
               }
             }));
+    active.put(timer, out);
+    out.whenComplete((state, error) -> active.remove(timer));
     if (out.isDone()) {
       watch.get().close();
+      active.remove(timer);
     }
     return out;
   }
@@ -163,6 +190,9 @@ public final class Controller {
       lastKnown.remove(in.jobId());
       JobStatus status = stopBy == null ? JobStatus.STOPPED : stopBy.status();
       String reason = stopBy == null ? result.reason() : stopBy.reason();
+      if (shuttingDown && stopBy == null) {
+        status = JobStatus.PENDING;
+      }
       if (status != null) {
         StatusUpdate update =
             new StatusUpdate(status, reason, lastPlanned, ticks, missed, drift(result));
@@ -185,6 +215,9 @@ public final class Controller {
       }
       ticks = 0;
       missed = 0;
+      if (result.action() == WindowResult.Action.CONTINUE) {
+        handovers.put(in.jobId(), new Handover(in.owner(), nowMs, leaseUntil));
+      }
     } catch (SdkException unavailable) {
       // reported by the next window that reaches the table
     }
@@ -197,6 +230,29 @@ public final class Controller {
         result.reason(),
         ticks,
         missed);
+  }
+
+  /**
+   * Ends every running window at once: each writes its counts, releases its lease and leaves the
+   * job PENDING, so another controller may take it over without waiting for the lease to run out.
+   */
+  public void shutdown(long timeoutMs) {
+    shuttingDown = true;
+    String reason =
+        "The controller shut down; the job resumes on its grid when a controller runs again.";
+    active.keySet().forEach(timer -> loop.stop(timer, reason));
+    try {
+      CompletableFuture.allOf(active.values().toArray(CompletableFuture[]::new))
+          .get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // leases run out by themselves
+    }
+  }
+
+  public int activeWindows() {
+    return active.size();
   }
 
   private ControllerState stopBeforeStart(ControllerState in, JobDecision.Stop stop, long nowMs) {

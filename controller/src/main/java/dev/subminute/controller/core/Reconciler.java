@@ -6,6 +6,7 @@ import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,17 +35,20 @@ public final class Reconciler {
   public record Outcome(int jobs, int started, int invalid, int orphansStopped) {}
 
   public Outcome reconcileOnce() {
+    return reconcile(table.scanAll().toList());
+  }
+
+  /** Reconciles against items just scanned, so that one scan can also feed running windows. */
+  public Outcome reconcile(List<Map<String, AttributeValue>> scanned) {
     long nowMs = wallMillis.getAsLong();
     Map<String, Map<String, AttributeValue>> items = new HashMap<>();
-    table
-        .scanAll()
-        .forEach(
-            item -> {
-              AttributeValue id = item.get(JobTable.JOB_ID);
-              if (id != null && id.s() != null) {
-                items.put(id.s(), item);
-              }
-            });
+    scanned.forEach(
+        item -> {
+          AttributeValue id = item.get(JobTable.JOB_ID);
+          if (id != null && id.s() != null) {
+            items.put(id.s(), item);
+          }
+        });
     Set<String> live = new HashSet<>();
     int orphans = 0;
     for (Executions.RunningExecution execution : executions.running()) {

@@ -1,0 +1,147 @@
+package dev.subminute.local.cli;
+
+import dev.subminute.controller.core.ControllerConfig;
+import dev.subminute.local.DemoJobs;
+import dev.subminute.local.LocalLambda;
+import dev.subminute.local.LocalRuntime;
+import dev.subminute.local.RuntimeStats;
+import dev.subminute.worker.DriftProbe;
+import dev.subminute.worker.HttpPoll;
+import dev.subminute.worker.LogWorker;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code subminute local}: the embedded runtime, with a status line every second. */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = "Run the embedded runtime: dynalite, the controller and the example workers.")
+public final class LocalCommand implements Callable<Integer> {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  @Option(
+      names = "--demo",
+      description =
+          "insert demo jobs: an http-poll with a day/night profile, a 100 ms drift-probe, a log")
+  boolean demo;
+
+  @Option(
+      names = "--port",
+      defaultValue = "4567",
+      description = "port of the local DynamoDB API (default ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(
+      names = "--endpoint",
+      description = "use this DynamoDB endpoint instead of starting dynalite")
+  URI endpoint;
+
+  @Option(
+      names = "--aws",
+      description = "use a real table with the default AWS credential and region chains")
+  boolean aws;
+
+  @Option(
+      names = "--table",
+      defaultValue = "subminute-jobs",
+      description = "table name (default ${DEFAULT-VALUE}); created if missing")
+  String table;
+
+  @Option(
+      names = "--data-dir",
+      description = "keep dynalite's data here so a restart finds the jobs (default: in memory)")
+  Path dataDir;
+
+  @Option(
+      names = "--duration",
+      description = "stop after this many seconds (default: until Ctrl-C)")
+  Long durationSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    AtomicLong workerLines = new AtomicLong();
+    LocalLambda lambda =
+        new LocalLambda()
+            .register(HttpPoll.NAME, new HttpPoll(r -> {}), 16, 2_000)
+            .register(DriftProbe.NAME, new DriftProbe(Clock.systemUTC(), r -> {}), 8, 10_000)
+            .register(
+                LogWorker.NAME,
+                new LogWorker(
+                    line -> {
+                      workerLines.incrementAndGet();
+                      System.out.println("  [log worker] " + line);
+                    }),
+                2,
+                1_000);
+    LocalRuntime.Options options =
+        LocalRuntime.Options.defaults()
+            .withPort(port)
+            .withEndpoint(endpoint)
+            .withAws(aws)
+            .withDataDir(dataDir)
+            .withTableName(table)
+            .withController(ControllerConfig.embedded());
+    LocalRuntime runtime = LocalRuntime.start(options, lambda);
+    DemoJobs demoJobs = demo ? DemoJobs.startEndpoint() : null;
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("stopping: windows end and write their status...");
+                  if (demoJobs != null) {
+                    demoJobs.close();
+                  }
+                  runtime.close();
+                  System.out.println("stopped.");
+                  stopped.countDown();
+                }));
+    System.out.println("subminute local runtime");
+    System.out.println(
+        "  DynamoDB endpoint: "
+            + (aws ? "AWS (default chain)" : runtime.endpoint())
+            + "  table: "
+            + table);
+    System.out.println("  workers: http-poll, drift-probe, log");
+    if (demoJobs != null) {
+      List<String> ids = demoJobs.insert(runtime.table());
+      System.out.println(
+          "  demo jobs: " + String.join(", ", ids) + " (http-poll polls " + demoJobs.url() + ")");
+    }
+    System.out.println(
+        "  try: aws dynamodb scan --endpoint-url " + runtime.endpoint() + " --table-name " + table);
+    long until =
+        durationSeconds == null
+            ? Long.MAX_VALUE
+            : System.currentTimeMillis() + durationSeconds * 1_000;
+    while (System.currentTimeMillis() < until) {
+      Thread.sleep(1_000 - System.currentTimeMillis() % 1_000);
+      RuntimeStats.Interval i = runtime.stats().interval();
+      var discovery = runtime.lastDiscovery();
+      System.out.printf(
+          "%s jobs %d (running %d) | ticks/s %d | drift p99 %.2f ms max %.2f ms | missed %d | invalid %d | worker errors %d%s%n",
+          LocalTime.now().format(TIME),
+          discovery.jobs(),
+          runtime.activeWindows(),
+          i.fired(),
+          i.driftP99Micros() / 1000.0,
+          i.driftMaxMicros() / 1000.0,
+          runtime.stats().missed(),
+          discovery.invalid(),
+          lambda.failures() + lambda.throttles(),
+          demoJobs == null ? "" : " | demo endpoint hits " + demoJobs.requests());
+    }
+    System.exit(0);
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.subminute.local.cli;
+
+import dev.subminute.model.dynamodb.DynamoClients;
+import dev.subminute.model.dynamodb.JobTable;
+import java.net.URI;
+import picocli.CommandLine.Option;
+
+/** Which table the jobs commands talk to. */
+final class TableOptions {
+  @Option(
+      names = "--endpoint",
+      description = "DynamoDB endpoint (default: ${DEFAULT-VALUE}, the local runtime)",
+      defaultValue = "http://127.0.0.1:4567")
+  URI endpoint;
+
+  @Option(
+      names = "--aws",
+      description = "use the real table with the default AWS credential and region chains")
+  boolean aws;
+
+  @Option(
+      names = "--table",
+      description = "table name (default: ${DEFAULT-VALUE})",
+      defaultValue = JobTable.DEFAULT_NAME)
+  String table;
+
+  JobTable open() {
+    return new JobTable(aws ? DynamoClients.aws() : DynamoClients.local(endpoint), table);
+  }
+
+  String where() {
+    return aws ? "table " + table + " on AWS" : "table " + table + " at " + endpoint;
+  }
+}
