@@ -43,7 +43,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     public static Options defaults() {
       return new Options(
-          null, false, 4567, null, JobTable.DEFAULT_NAME, ControllerConfig.embedded(), 0, 1_000);
+          null, false, 4567, null, JobTable.DEFAULT_NAME, ControllerConfig.embedded(), 0, 500);
     }
 
     public Options withPort(int p) {
@@ -137,15 +137,25 @@ public final class LocalRuntime implements AutoCloseable {
     return new LocalRuntime(options, lambda, invoker, listener);
   }
 
+  /**
+   * Scans the table, feeds running windows and reconciles; then again after the scan period, or
+   * after three scans' time when the table is so large that scanning would crowd out the timer.
+   */
   private void discover() {
+    long start = System.nanoTime();
     try {
-      long start = System.nanoTime();
       List<Map<String, AttributeValue>> items = table.scanAll().toList();
       feed.publish(items);
       lastDiscovery = reconciler.reconcile(items);
-      lastScanMs = (System.nanoTime() - start) / 1_000_000;
     } catch (RuntimeException e) {
       // storage unavailable: running jobs keep their last known items; the next scan retries
+    }
+    lastScanMs = (System.nanoTime() - start) / 1_000_000;
+    try {
+      scheduler.schedule(
+          this::discover, Math.max(options.scanPeriodMs(), 3 * lastScanMs), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // the runtime is stopping
     }
   }
 

@@ -98,6 +98,7 @@ public final class Controller {
             null,
             in.unreportedTicks(),
             in.unreportedMissed(),
+            0,
             null);
     long unreportedTicks = in.unreportedTicks();
     long unreportedMissed = in.unreportedMissed();
@@ -195,7 +196,8 @@ public final class Controller {
       }
       if (status != null) {
         StatusUpdate update =
-            new StatusUpdate(status, reason, lastPlanned, ticks, missed, drift(result));
+            new StatusUpdate(
+                status, reason, lastPlanned, ticks, missed, result.invokeErrors(), drift(result));
         try {
           table.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);
         } catch (SdkException unavailable) {
@@ -208,7 +210,14 @@ public final class Controller {
     long leaseUntil =
         (resumeAtMs != null ? resumeAtMs : nowMs) + config.windowMs() + config.leaseGraceMs();
     StatusUpdate update =
-        new StatusUpdate(JobStatus.RUNNING, null, lastPlanned, ticks, missed, drift(result));
+        new StatusUpdate(
+            JobStatus.RUNNING,
+            null,
+            lastPlanned,
+            ticks,
+            missed,
+            result.invokeErrors(),
+            drift(result));
     try {
       if (!table.writeStatusAsOwner(in.jobId(), in.owner(), leaseUntil, nowMs, update)) {
         return ownedElsewhere(in);
@@ -265,6 +274,7 @@ public final class Controller {
               null,
               in.unreportedTicks(),
               in.unreportedMissed(),
+              0,
               null);
       Optional<Map<String, AttributeValue>> item = Optional.empty();
       boolean released = table.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);

@@ -13,6 +13,7 @@ public record JobStatusView(
     long lastTickAt,
     long ticks,
     long missedTicks,
+    long invokeErrors,
     double driftP99Ms,
     String updatedAt) {
 
@@ -25,6 +26,7 @@ public record JobStatusView(
         number(item.get(JobTable.LAST_TICK_AT)),
         number(item.get(JobTable.TICKS)),
         number(item.get(JobTable.MISSED_TICKS)),
+        number(item.get(JobTable.INVOKE_ERRORS)),
         decimal(item.get(JobTable.DRIFT_P99_MS)),
         string(item.get(JobTable.UPDATED_AT)));
   }

@@ -50,6 +50,7 @@ public final class JobTable {
   public static final String LAST_TICK_AT = "lastTickAt";
   public static final String TICKS = "ticks";
   public static final String MISSED_TICKS = "missedTicks";
+  public static final String INVOKE_ERRORS = "invokeErrors";
   public static final String DRIFT_P99_MS = "driftP99Ms";
   public static final String UPDATED_AT = "updatedAt";
 
@@ -337,6 +338,9 @@ public final class JobTable {
       }
       if (u.missedDelta() != 0) {
         add(MISSED_TICKS, u.missedDelta());
+      }
+      if (u.invokeErrorsDelta() != 0) {
+        add(INVOKE_ERRORS, u.invokeErrorsDelta());
       }
       set(UPDATED_AT, AttributeValue.fromS(Instant.ofEpochMilli(nowMs).toString()));
     }

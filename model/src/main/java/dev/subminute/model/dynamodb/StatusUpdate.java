@@ -12,9 +12,10 @@ public record StatusUpdate(
     Long lastTickAt,
     long ticksDelta,
     long missedDelta,
+    long invokeErrorsDelta,
     Double driftP99Ms) {
 
   public static StatusUpdate of(JobStatus status, String reason) {
-    return new StatusUpdate(status, reason, null, 0, 0, null);
+    return new StatusUpdate(status, reason, null, 0, 0, 0, null);
   }
 }

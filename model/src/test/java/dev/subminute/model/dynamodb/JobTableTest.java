@@ -135,10 +135,10 @@ class JobTableTest {
             "exec-1",
             10_000,
             1_000,
-            new StatusUpdate(JobStatus.RUNNING, "ticking", 900L, 5, 1, 0.12)));
+            new StatusUpdate(JobStatus.RUNNING, "ticking", 900L, 5, 1, 2, 0.12)));
     assertTrue(
         table.writeStatusAsOwner(
-            "s", "exec-1", 10_000, 2_000, new StatusUpdate(null, null, 1900L, 3, 0, null)));
+            "s", "exec-1", 10_000, 2_000, new StatusUpdate(null, null, 1900L, 3, 0, 0, null)));
     // the user's optimistic update still holds: status writes did not move the version
     table.update(read.toBuilder().intervalMs(2000L).build());
     Map<String, AttributeValue> item = table.get("s").orElseThrow();
@@ -146,6 +146,7 @@ class JobTableTest {
     assertEquals(JobStatus.RUNNING, status.status());
     assertEquals(8, status.ticks());
     assertEquals(1, status.missedTicks());
+    assertEquals(2, status.invokeErrors());
     assertEquals(1900, status.lastTickAt());
     assertEquals("exec-1", status.owner());
     assertEquals("2000", item.get("intervalMs").n());
@@ -202,7 +203,7 @@ class JobTableTest {
                             "intervalMs", AttributeValue.fromN("300"),
                             "running", AttributeValue.fromBool(true))));
     table.writeStatusAsOwner(
-        "p", "a", 5_000, 1_500, new StatusUpdate(null, null, 1400L, 1, 0, null));
+        "p", "a", 5_000, 1_500, new StatusUpdate(null, null, 1400L, 1, 0, 0, null));
     Map<String, AttributeValue> item = table.get("p").orElseThrow();
     assertEquals("300", item.get("intervalMs").n());
     assertEquals("log", item.get("workerArn").s());
