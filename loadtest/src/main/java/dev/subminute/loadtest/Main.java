@@ -7,6 +7,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(SubminuteCommand.commandLine().execute(args));
+    System.exit(
+        SubminuteCommand.commandLine()
+            .addSubcommand("loadtest", new LoadtestCommand())
+            .execute(args));
   }
 }

@@ -43,7 +43,14 @@ public final class LocalRuntime implements AutoCloseable {
 
     public static Options defaults() {
       return new Options(
-          null, false, 4567, null, JobTable.DEFAULT_NAME, ControllerConfig.embedded(), 0, 500);
+          null,
+          false,
+          4567,
+          null,
+          JobTable.DEFAULT_NAME,
+          ControllerConfig.embedded(),
+          1_000_000,
+          500);
     }
 
     public Options withPort(int p) {
@@ -107,7 +114,7 @@ public final class LocalRuntime implements AutoCloseable {
     table.createIfMissing();
     scheduler = Executors.newScheduledThreadPool(2, daemon("subminute-scheduler"));
     io = Executors.newFixedThreadPool(8, daemon("subminute-io"));
-    SystemTimeSource time = new SystemTimeSource(options.spinNanos());
+    SystemTimeSource time = new SystemTimeSource(options.spinNanos(), 50_000_000);
     TickListener listener = extraListener == null ? stats : both(stats, extraListener);
     loop =
         new TimerLoop(

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -104,7 +105,13 @@ public final class LocalStepFunctions implements Executions {
       executions.remove(execution.name, execution);
       return;
     }
-    long windowEnd = time.monoNanos() + controller.config().windowMs() * 1_000_000L;
+    // windows of 75% to 125% of the configured length, so that thousands of jobs started together
+    // do not all hand over (and write status) in the same second
+    long windowMs =
+        (long)
+            (controller.config().windowMs()
+                * (0.75 + 0.5 * ThreadLocalRandom.current().nextDouble()));
+    long windowEnd = time.monoNanos() + windowMs * 1_000_000L;
     try {
       controller
           .runWindow(execution.state, windowEnd)

@@ -32,6 +32,7 @@ public final class Controller {
   private final Map<JobTimer, CompletableFuture<ControllerState>> active =
       new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
+  private volatile WindowMetrics metrics = WindowMetrics.NONE;
 
   /** A window that ended with CONTINUE here, holding the lease: the next one can start at once. */
   private record Handover(String owner, long endedAtMs, long leaseUntil) {}
@@ -49,6 +50,11 @@ public final class Controller {
     this.policy = policy;
     this.config = config;
     this.time = time;
+  }
+
+  public Controller withMetrics(WindowMetrics sink) {
+    this.metrics = sink;
+    return this;
   }
 
   public ControllerConfig config() {
@@ -182,6 +188,7 @@ public final class Controller {
       JobDecision.Stop stopBy,
       long unreportedTicks,
       long unreportedMissed) {
+    metrics.windowEnded(in.jobId(), result);
     long nowMs = wallMillis();
     long ticks = unreportedTicks + result.fired();
     long missed = unreportedMissed + result.missed();
@@ -264,6 +271,10 @@ public final class Controller {
     return active.size();
   }
 
+  private final int windowsPerExecution() {
+    return config.windowsPerExecution();
+  }
+
   private ControllerState stopBeforeStart(ControllerState in, JobDecision.Stop stop, long nowMs) {
     lastKnown.remove(in.jobId());
     if (stop.status() != null) {
@@ -312,7 +323,7 @@ public final class Controller {
         0);
   }
 
-  private static ControllerState state(
+  private ControllerState state(
       ControllerState in,
       Long lastPlanned,
       int windows,
@@ -321,8 +332,7 @@ public final class Controller {
       String reason,
       long unreportedTicks,
       long unreportedMissed) {
-    boolean continueAsNew =
-        !action.equals("STOP") && windows >= ControllerState.WINDOWS_PER_EXECUTION;
+    boolean continueAsNew = action.equals("CONTINUE") && windows >= windowsPerExecution();
     return new ControllerState(
         in.jobId(),
         in.owner(),

@@ -33,9 +33,6 @@ public record ControllerState(
     boolean continueAsNew,
     String nextExecutionName) {
 
-  /** Windows after which an execution continues as new: well under 25,000 history events. */
-  public static final int WINDOWS_PER_EXECUTION = 500;
-
   public static ControllerState start(String jobId, String owner) {
     return new ControllerState(jobId, owner, null, 0, 0, null, null, null, null, 0, 0, false, null);
   }

@@ -7,14 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.Controller;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.ControllerState;
-import dev.subminute.controller.core.Executions;
 import dev.subminute.controller.core.PollingJobFeed;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.TickDispatcher;
 import dev.subminute.controller.core.TickListener;
 import dev.subminute.controller.core.TimerLoop;
-import dev.subminute.controller.core.WorkerInvoker;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.lambda.EmbeddedMetricFormat;
 import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.controller.sfn.SfnExecutions;
 import dev.subminute.controller.time.SystemTimeSource;
@@ -27,6 +26,7 @@ import java.io.OutputStream;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -36,15 +36,16 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * state for the next step (CONTINUE, WAIT with a resume instant, STOP). An input without a jobId,
  * such as an execution started by hand with {@code {}}, reconciles the whole table instead.
  *
- * <p>Input: {@code {"input": <state>, "executionName": "..."}} as the state machine passes it, or a
- * bare state. The window never runs past the Lambda's remaining time less a margin.
+ * <p>Input: {@code {"input": <state>, "executionName": "...", "stateMachineArn": "..."}} as the
+ * state machine passes it (from its context object), or a bare state. The window never runs past
+ * the Lambda's remaining time less a margin.
  */
 public final class ControllerHandler implements RequestStreamHandler {
   static final long REMAINING_TIME_MARGIN_MS = 20_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Controller controller;
-  private final Reconciler reconciler;
+  private final Function<String, Reconciler> reconcilers;
   private final TimeSource time;
 
   public ControllerHandler() {
@@ -52,12 +53,17 @@ public final class ControllerHandler implements RequestStreamHandler {
   }
 
   ControllerHandler(Components components) {
-    this(components.controller, components.reconciler, components.time);
+    this(components.controller, components.reconcilers, components.time);
   }
 
-  public ControllerHandler(Controller controller, Reconciler reconciler, TimeSource time) {
+  /**
+   * @param reconcilers the reconciler for the state machine of a given ARN (taken from the
+   *     execution's context object), for executions started without a job
+   */
+  public ControllerHandler(
+      Controller controller, Function<String, Reconciler> reconcilers, TimeSource time) {
     this.controller = controller;
-    this.reconciler = reconciler;
+    this.reconcilers = reconcilers;
     this.time = time;
   }
 
@@ -70,16 +76,16 @@ public final class ControllerHandler implements RequestStreamHandler {
         stateNode == null || stateNode.isNull()
             ? null
             : JSON.treeToValue(stateNode, ControllerState.class);
-    String executionName =
-        request != null && request.hasNonNull("executionName")
-            ? request.get("executionName").asText()
-            : null;
-    JSON.writeValue(output, handle(in, executionName, context.getRemainingTimeInMillis()));
+    String executionName = text(request, "executionName");
+    String stateMachineArn = text(request, "stateMachineArn");
+    JSON.writeValue(
+        output, handle(in, executionName, stateMachineArn, context.getRemainingTimeInMillis()));
   }
 
-  ControllerState handle(ControllerState in, String executionName, long remainingMs) {
+  ControllerState handle(
+      ControllerState in, String executionName, String stateMachineArn, long remainingMs) {
     if (in == null || in.jobId() == null) {
-      Reconciler.Outcome outcome = reconciler.reconcileOnce();
+      Reconciler.Outcome outcome = reconcilers.apply(stateMachineArn).reconcileOnce();
       return new ControllerState(
           null,
           null,
@@ -103,6 +109,9 @@ public final class ControllerHandler implements RequestStreamHandler {
           false,
           null);
     }
+    if (in.continueAsNew()) {
+      in = in.continuedAsNew(); // the first window of the execution that continues this one
+    }
     if (in.owner() == null) {
       String owner = executionName != null ? executionName : "manual-" + in.jobId();
       in = ControllerState.start(in.jobId(), owner);
@@ -121,15 +130,19 @@ public final class ControllerHandler implements RequestStreamHandler {
     }
   }
 
+  private static String text(JsonNode node, String field) {
+    return node != null && node.hasNonNull(field) ? node.get(field).asText() : null;
+  }
+
   /** Clients and the timer loop, built once per Lambda container. */
   static final class Components {
     final Controller controller;
-    final Reconciler reconciler;
+    final Function<String, Reconciler> reconcilers;
     final TimeSource time;
 
-    Components(Controller controller, Reconciler reconciler, TimeSource time) {
+    Components(Controller controller, Function<String, Reconciler> reconcilers, TimeSource time) {
       this.controller = controller;
-      this.reconciler = reconciler;
+      this.reconcilers = reconcilers;
       this.time = time;
     }
 
@@ -140,39 +153,40 @@ public final class ControllerHandler implements RequestStreamHandler {
           LambdaAsyncClient.builder()
               .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64))
               .build();
-      Executions executions = new SfnExecutions(SfnClient.create(), env.stateMachineArn());
+      SfnClient sfn = SfnClient.create();
       WorkerPolicy policy = WorkerPolicy.parse(env.allowedWorkers());
-      return build(
-          table, new LambdaWorkerInvoker(lambda), executions, policy, ControllerConfig.lambda());
-    }
-
-    static Components build(
-        JobTable table,
-        WorkerInvoker invoker,
-        Executions executions,
-        WorkerPolicy policy,
-        ControllerConfig config) {
-      TimeSource time = new SystemTimeSource(50_000);
+      ControllerConfig config = ControllerConfig.lambda();
+      TimeSource time = SystemTimeSource.precise();
       ScheduledExecutorService background =
           Executors.newScheduledThreadPool(2, daemon("subminute-io"));
       TimerLoop loop =
           new TimerLoop(
                   time,
                   config,
-                  new TickDispatcher(invoker, background),
+                  new TickDispatcher(new LambdaWorkerInvoker(lambda), background),
                   TickListener.NONE,
                   background)
               .start("subminute-timer");
       Controller controller =
           new Controller(
-              table,
-              loop,
-              new PollingJobFeed(table, background, config.refreshMs()),
-              policy,
-              config,
-              time);
-      Reconciler reconciler = new Reconciler(table, executions, policy, System::currentTimeMillis);
-      return new Components(controller, reconciler, time);
+                  table,
+                  loop,
+                  new PollingJobFeed(table, background, config.refreshMs()),
+                  policy,
+                  config,
+                  time)
+              .withMetrics(new EmbeddedMetricFormat(System.out, System::currentTimeMillis));
+      Function<String, Reconciler> reconcilers =
+          arn -> {
+            String stateMachine = arn != null ? arn : env.stateMachineArn();
+            if (stateMachine == null) {
+              throw new IllegalStateException(
+                  "no state machine ARN: pass it as stateMachineArn or set STATE_MACHINE_ARN");
+            }
+            return new Reconciler(
+                table, new SfnExecutions(sfn, stateMachine), policy, System::currentTimeMillis);
+          };
+      return new Components(controller, reconcilers, time);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class TimerLoopTranscriptTest {
   static final ZoneId UTC = ZoneId.of("UTC");
   static final ControllerConfig CONFIG =
-      new ControllerConfig(60_000, 10_000, 2_000, 1_000, 10_000, 1_000);
+      new ControllerConfig(60_000, 10_000, 2_000, 1_000, 10_000, 1_000, 500);
 
   final List<String> transcript = new ArrayList<>();
   FakeTimeSource time;

@@ -42,7 +42,7 @@ class ControllerHandlerTest {
     Reconciler reconciler =
         new Reconciler(
             table, executions, WorkerPolicy.allowing(List.of("log")), System::currentTimeMillis);
-    handler = new ControllerHandler(local.controller, reconciler, local.time);
+    handler = new ControllerHandler(local.controller, arn -> reconciler, local.time);
   }
 
   @AfterEach
@@ -122,7 +122,7 @@ class ControllerHandlerTest {
             "old",
             "old-1",
             null,
-            ControllerState.WINDOWS_PER_EXECUTION - 1,
+            LocalController.FAST.windowsPerExecution() - 1,
             0,
             null,
             null,

@@ -16,10 +16,10 @@ import java.util.concurrent.ScheduledExecutorService;
 /** A controller on the real clock against a real table, recording every invoke. */
 public final class LocalController implements AutoCloseable {
   public static final ControllerConfig FAST =
-      new ControllerConfig(2_000, 10_000, 2_000, 1_000, 5_000, 100);
+      new ControllerConfig(2_000, 10_000, 2_000, 1_000, 5_000, 100, 500);
 
   public final RecordingInvoker invoker = new RecordingInvoker();
-  public final SystemTimeSource time = new SystemTimeSource(0);
+  public final SystemTimeSource time = SystemTimeSource.precise();
   public final ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
   public final TimerLoop loop;
   public final Controller controller;
