@@ -1,0 +1,96 @@
+package dev.subminute.controller.handler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.subminute.controller.core.Reconciler;
+import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.testing.InMemoryExecutions;
+import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.testing.SharedDynalite;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class ReconcilerHandlerTest {
+
+  @Test
+  void as_the_demo_custom_resource_it_writes_the_job_starts_it_and_answers_cloudformation()
+      throws Exception {
+    JobTable table = SharedDynalite.newTable("reconciler-handler");
+    InMemoryExecutions executions = new InMemoryExecutions();
+    ReconcilerHandler handler =
+        new ReconcilerHandler(
+            table,
+            new Reconciler(
+                table,
+                executions,
+                WorkerPolicy.allowing(List.of("arn:aws:lambda:*:function:subminute-worker-*")),
+                System::currentTimeMillis));
+    List<String> answers = new CopyOnWriteArrayList<>();
+    HttpServer cloudFormation =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    cloudFormation.createContext(
+        "/response",
+        x -> {
+          answers.add(
+              x.getRequestMethod()
+                  + " "
+                  + new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          x.sendResponseHeaders(200, -1);
+          x.close();
+        });
+    cloudFormation.start();
+    try {
+      String worker =
+          "arn:aws:lambda:us-east-1:123456789012:function:subminute-worker-drift-probe-Subminute";
+      String result =
+          handler.handleRequest(
+              Map.of(
+                  "RequestType", "Create",
+                  "ResponseURL",
+                      "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/response",
+                  "StackId", "arn:aws:cloudformation:us-east-1:123456789012:stack/Subminute/1",
+                  "RequestId", "r-1",
+                  "LogicalResourceId", "DemoJob",
+                  "ResourceProperties",
+                      Map.of("DemoJobId", "demo-probe", "WorkerArn", worker, "IntervalMs", "500")),
+              null);
+      assertTrue(result.startsWith("SUCCESS"), result);
+      assertEquals("500", table.get("demo-probe").orElseThrow().get("intervalMs").n());
+      assertEquals(1, executions.started.size());
+      assertEquals(1, answers.size());
+      assertTrue(answers.get(0).startsWith("PUT "));
+      JsonNode body = new ObjectMapper().readTree(answers.get(0).substring(4));
+      assertEquals("SUCCESS", body.get("Status").asText());
+      assertEquals("demo-probe", body.get("PhysicalResourceId").asText());
+      assertEquals("r-1", body.get("RequestId").asText());
+    } finally {
+      cloudFormation.stop(0);
+    }
+  }
+
+  @Test
+  void on_a_schedule_it_reconciles() {
+    JobTable table = SharedDynalite.newTable("reconciler-schedule");
+    InMemoryExecutions executions = new InMemoryExecutions();
+    ReconcilerHandler handler =
+        new ReconcilerHandler(
+            table,
+            new Reconciler(
+                table,
+                executions,
+                WorkerPolicy.allowing(List.of("log")),
+                System::currentTimeMillis));
+    assertEquals(
+        "jobs=0 started=0 invalid=0 orphansStopped=0",
+        handler.handleRequest(Map.of("source", "aws.events"), null));
+  }
+}
