@@ -23,6 +23,17 @@ import java.util.concurrent.atomic.LongAdder;
  * a tick or another worker. A full pool rejects the invoke, as Lambda throttles.
  */
 public final class LocalLambda implements WorkerInvoker, AutoCloseable {
+  /** Shared and without a stack trace: a flood of throttled invokes must not cost the timer. */
+  private static final RejectedExecutionException THROTTLED =
+      new RejectedExecutionException("throttled: the worker's pool and queue are full") {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+          return this;
+        }
+      };
+
   private final Map<String, Function> functions = new LinkedHashMap<>();
   private final LongAdder failures = new LongAdder();
   private final LongAdder throttles = new LongAdder();
@@ -65,6 +76,10 @@ public final class LocalLambda implements WorkerInvoker, AutoCloseable {
     if (function == null) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("no worker registered as " + workerArn));
+    }
+    if (function.pool().getQueue().remainingCapacity() == 0) {
+      throttles.increment();
+      return CompletableFuture.failedFuture(THROTTLED);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {

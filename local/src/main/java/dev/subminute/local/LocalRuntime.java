@@ -124,7 +124,9 @@ public final class LocalRuntime implements AutoCloseable {
                 listener,
                 io)
             .start("subminute-timer");
-    controller = new Controller(table, loop, feed, lambda.policy(), options.controller(), time);
+    controller =
+        new Controller(table, loop, feed, lambda.policy(), options.controller(), time)
+            .withAsyncHandover();
     stepFunctions = new LocalStepFunctions(controller, table, time, scheduler, io);
     reconciler = new Reconciler(table, stepFunctions, lambda.policy(), System::currentTimeMillis);
     scheduler.scheduleWithFixedDelay(
@@ -204,6 +206,19 @@ public final class LocalRuntime implements AutoCloseable {
 
   public long failedWindows() {
     return stepFunctions.failedWindows();
+  }
+
+  /**
+   * Stops at once without a final word, as a killed process would: no status written, leases left
+   * to run out. For fault tests.
+   */
+  public void halt() {
+    scheduler.shutdownNow();
+    stepFunctions.close();
+    loop.close();
+    io.shutdownNow();
+    lambda.close();
+    client.close();
   }
 
   /** Stops firing and lets running windows write their final status. */

@@ -34,6 +34,7 @@ public final class LocalStepFunctions implements Executions {
   private final LongAdder windows = new LongAdder();
   private final LongAdder failedWindows = new LongAdder();
   private volatile boolean closed;
+  private final String instance = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
 
   public LocalStepFunctions(
       Controller controller,
@@ -65,7 +66,9 @@ public final class LocalStepFunctions implements Executions {
     if (closed) {
       return false;
     }
-    Execution execution = new Execution(name, input);
+    // names are unique per runtime; owners must be unique across runtimes sharing a table
+    Execution execution =
+        new Execution(name, ControllerState.start(input.jobId(), input.owner() + "@" + instance));
     if (executions.putIfAbsent(name, execution) != null) {
       return false;
     }
@@ -131,6 +134,18 @@ public final class LocalStepFunctions implements Executions {
   }
 
   private void next(Execution execution, ControllerState out) {
+    if (System.getenv("SUBMINUTE_DEBUG") != null) {
+      System.err.println(
+          System.currentTimeMillis()
+              + " window ended: "
+              + execution.name
+              + " "
+              + out.action()
+              + " "
+              + out.reason()
+              + " unreported "
+              + out.unreportedTicks());
+    }
     switch (out.action()) {
       case "CONTINUE" -> {
         if (out.continueAsNew()) {
@@ -153,6 +168,10 @@ public final class LocalStepFunctions implements Executions {
   }
 
   private void retryLater(Execution execution, Throwable error) {
+    if (System.getenv("SUBMINUTE_DEBUG") != null) {
+      System.err.println(
+          System.currentTimeMillis() + " window failed: " + execution.name + " " + error);
+    }
     failedWindows.increment();
     execution.failures++;
     long backoff = Math.min(MAX_BACKOFF_MS, 500L << Math.min(execution.failures, 6));

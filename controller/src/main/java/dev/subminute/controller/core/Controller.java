@@ -27,12 +27,20 @@ public final class Controller {
   private final WorkerPolicy policy;
   private final ControllerConfig config;
   private final TimeSource time;
+
+  /** A job stopped for longer than this starts afresh instead of counting every missed tick. */
+  static final long MAX_CATCH_UP_MS = 3_600_000;
+
   private final Map<String, Job> lastKnown = new ConcurrentHashMap<>();
   private final Map<String, Handover> handovers = new ConcurrentHashMap<>();
   private final Map<JobTimer, CompletableFuture<ControllerState>> active =
       new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
   private volatile WindowMetrics metrics = WindowMetrics.NONE;
+  private volatile boolean asyncHandover;
+  private final Map<String, Long> leases = new ConcurrentHashMap<>();
+  private final Map<String, StatusUpdate> unreported = new ConcurrentHashMap<>();
+  private final Map<String, JobTimer> activeByJob = new ConcurrentHashMap<>();
 
   /** A window that ended with CONTINUE here, holding the lease: the next one can start at once. */
   private record Handover(String owner, long endedAtMs, long leaseUntil) {}
@@ -57,6 +65,16 @@ public final class Controller {
     return this;
   }
 
+  /**
+   * CONTINUE hands over to the next window at once and renews the lease and writes status in the
+   * background: no tick waits for storage, however slow. For hosts that run the next window in the
+   * same process (the embedded runtime); a Lambda returns its state only after writing.
+   */
+  public Controller withAsyncHandover() {
+    this.asyncHandover = true;
+    return this;
+  }
+
   public ControllerConfig config() {
     return config;
   }
@@ -65,7 +83,8 @@ public final class Controller {
    * Runs a window that ends at the latest at the monotonic instant {@code windowEndNanos}, and
    * completes with the state for the state machine's next step.
    */
-  public CompletableFuture<ControllerState> runWindow(ControllerState in, long windowEndNanos) {
+  public CompletableFuture<ControllerState> runWindow(ControllerState state, long windowEndNanos) {
+    ControllerState in = state;
     long nowMs = wallMillis();
     String jobId = in.jobId();
     Handover handover = handovers.remove(jobId);
@@ -74,18 +93,20 @@ public final class Controller {
         && known != null
         && handover.owner().equals(in.owner())
         && nowMs - handover.endedAtMs() < config.refreshMs()
-        && handover.leaseUntil() > nowMs + config.windowMs()) {
+        && handover.leaseUntil() > nowMs + (asyncHandover ? 0 : config.windowMs())) {
       // the item was watched until a moment ago and the lease covers this window
       return tick(in, known, windowEndNanos, in.unreportedTicks(), in.unreportedMissed());
     }
     Job job;
     boolean storageDown = false;
     try {
-      JobDecision decision = JobDecision.of(table.get(jobId), policy);
+      Optional<Map<String, AttributeValue>> item = table.get(jobId);
+      JobDecision decision = JobDecision.of(item, policy);
       if (decision instanceof JobDecision.Stop stop) {
         return CompletableFuture.completedFuture(stopBeforeStart(in, stop, nowMs));
       }
       job = ((JobDecision.Run) decision).job();
+      in = resumeFromLastTick(in, item.get(), job, nowMs);
     } catch (SdkException unavailable) {
       job = lastKnown.get(jobId);
       if (job == null) {
@@ -113,6 +134,7 @@ public final class Controller {
         if (!table.writeStatusAsOwner(jobId, in.owner(), leaseUntil, nowMs, running)) {
           return CompletableFuture.completedFuture(ownedElsewhere(in));
         }
+        leases.put(jobId, leaseUntil);
         unreportedTicks = 0;
         unreportedMissed = 0;
       } catch (SdkException unavailable) {
@@ -121,6 +143,41 @@ public final class Controller {
     }
     lastKnown.put(jobId, job);
     return tick(in, job, windowEndNanos, unreportedTicks, unreportedMissed);
+  }
+
+  /**
+   * A new execution of a job that was running (a restart, a takeover after a crash; not a job
+   * resumed after running = false) continues from the last tick the item records, so that the
+   * instants nobody fired meanwhile are counted as missed (or one fires, for FIRE_ONCE) instead of
+   * vanishing. Ticks fired after that record by a controller that died count as missed too: never
+   * as fired twice.
+   */
+  private ControllerState resumeFromLastTick(
+      ControllerState in, Map<String, AttributeValue> item, Job job, long nowMs) {
+    JobStatusView status = JobStatusView.of(item);
+    long lastTick = status.lastTickAt();
+    boolean wasRunning =
+        status.status() == JobStatus.RUNNING
+            || status.status() == JobStatus.PENDING
+            || status.status() == JobStatus.FAILED;
+    boolean recent = lastTick > 0 && nowMs - lastTick < MAX_CATCH_UP_MS && lastTick < nowMs;
+    if (in.lastPlannedAt() != null || !wasRunning || !recent) {
+      return in;
+    }
+    return new ControllerState(
+        in.jobId(),
+        in.owner(),
+        lastTick,
+        in.windows(),
+        in.generation(),
+        in.action(),
+        in.resumeAt(),
+        in.resumeAtMs(),
+        in.reason(),
+        in.unreportedTicks(),
+        in.unreportedMissed(),
+        in.continueAsNew(),
+        in.nextExecutionName());
   }
 
   private CompletableFuture<ControllerState> tick(
@@ -174,7 +231,12 @@ public final class Controller {
               }
             }));
     active.put(timer, out);
-    out.whenComplete((state, error) -> active.remove(timer));
+    activeByJob.put(in.jobId(), timer);
+    out.whenComplete(
+        (state, error) -> {
+          active.remove(timer);
+          activeByJob.remove(in.jobId(), timer);
+        });
     if (out.isDone()) {
       watch.get().close();
       active.remove(timer);
@@ -206,12 +268,28 @@ public final class Controller {
             new StatusUpdate(
                 status, reason, lastPlanned, ticks, missed, result.invokeErrors(), drift(result));
         try {
-          table.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);
+          table.releaseAsOwner(in.jobId(), in.owner(), nowMs, plusUnreported(in.jobId(), update));
+          unreported.remove(in.jobId());
         } catch (SdkException unavailable) {
           // the lease runs out by itself
         }
       }
       return state(in, lastPlanned, windows, "STOP", null, reason, 0, 0);
+    }
+    if (asyncHandover && result.action() == WindowResult.Action.CONTINUE) {
+      handovers.put(
+          in.jobId(), new Handover(in.owner(), nowMs, leases.getOrDefault(in.jobId(), 0L)));
+      StatusUpdate counts =
+          new StatusUpdate(
+              JobStatus.RUNNING,
+              null,
+              lastPlanned,
+              ticks,
+              missed,
+              result.invokeErrors(),
+              drift(result));
+      loop.completions().execute(() -> renewAfterHandover(in.jobId(), in.owner(), counts));
+      return state(in, lastPlanned, windows, "CONTINUE", null, result.reason(), 0, 0);
     }
     Long resumeAtMs = result.action() == WindowResult.Action.WAIT ? result.resumeAtMs() : null;
     long leaseUntil =
@@ -226,9 +304,12 @@ public final class Controller {
             result.invokeErrors(),
             drift(result));
     try {
-      if (!table.writeStatusAsOwner(in.jobId(), in.owner(), leaseUntil, nowMs, update)) {
+      if (!table.writeStatusAsOwner(
+          in.jobId(), in.owner(), leaseUntil, nowMs, plusUnreported(in.jobId(), update))) {
         return ownedElsewhere(in);
       }
+      unreported.remove(in.jobId());
+      leases.put(in.jobId(), leaseUntil);
       ticks = 0;
       missed = 0;
       if (result.action() == WindowResult.Action.CONTINUE) {
@@ -273,6 +354,43 @@ public final class Controller {
 
   private final int windowsPerExecution() {
     return config.windowsPerExecution();
+  }
+
+  /** The lease renewal and status write of an asynchronous handover, off the timing path. */
+  private void renewAfterHandover(String jobId, String owner, StatusUpdate counts) {
+    long nowMs = wallMillis();
+    // windows may run up to a quarter longer than configured (hosts spread them out)
+    long leaseUntil = nowMs + config.windowMs() * 5 / 4 + config.leaseGraceMs();
+    StatusUpdate update = plusUnreported(jobId, counts);
+    try {
+      if (table.writeStatusAsOwner(jobId, owner, leaseUntil, nowMs, update)) {
+        unreported.remove(jobId);
+        leases.put(jobId, leaseUntil);
+      } else {
+        unreported.remove(jobId);
+        JobTimer timer = activeByJob.get(jobId);
+        if (timer != null) {
+          loop.stop(timer, "The job is owned by another execution; this one stops without firing.");
+        }
+      }
+    } catch (SdkException unavailable) {
+      unreported.put(jobId, update); // added to the next write that reaches the table
+    }
+  }
+
+  private StatusUpdate plusUnreported(String jobId, StatusUpdate update) {
+    StatusUpdate earlier = unreported.get(jobId);
+    if (earlier == null) {
+      return update;
+    }
+    return new StatusUpdate(
+        update.status(),
+        update.statusReason(),
+        update.lastTickAt() != null ? update.lastTickAt() : earlier.lastTickAt(),
+        update.ticksDelta() + earlier.ticksDelta(),
+        update.missedDelta() + earlier.missedDelta(),
+        update.invokeErrorsDelta() + earlier.invokeErrorsDelta(),
+        update.driftP99Ms() != null ? update.driftP99Ms() : earlier.driftP99Ms());
   }
 
   private ControllerState stopBeforeStart(ControllerState in, JobDecision.Stop stop, long nowMs) {

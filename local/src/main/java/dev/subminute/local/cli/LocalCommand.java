@@ -62,6 +62,12 @@ public final class LocalCommand implements Callable<Integer> {
   Path dataDir;
 
   @Option(
+      names = "--window-ms",
+      defaultValue = "20000",
+      description = "controller window; a lease outlives it by 10 s (default ${DEFAULT-VALUE})")
+  long windowMs;
+
+  @Option(
       names = "--duration",
       description = "stop after this many seconds (default: until Ctrl-C)")
   Long durationSeconds;
@@ -89,7 +95,7 @@ public final class LocalCommand implements Callable<Integer> {
             .withAws(aws)
             .withDataDir(dataDir)
             .withTableName(table)
-            .withController(ControllerConfig.embedded());
+            .withController(ControllerConfig.embedded().withWindowMs(windowMs));
     LocalRuntime runtime = LocalRuntime.start(options, lambda);
     DemoJobs demoJobs = demo ? DemoJobs.startEndpoint() : null;
     CountDownLatch stopped = new CountDownLatch(1);

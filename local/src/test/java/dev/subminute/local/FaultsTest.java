@@ -1,0 +1,466 @@
+package dev.subminute.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.subminute.controller.core.ControllerConfig;
+import dev.subminute.model.JobStatus;
+import dev.subminute.model.dynalite.DynaliteServer;
+import dev.subminute.model.dynamodb.DynamoClients;
+import dev.subminute.model.dynamodb.JobStatusView;
+import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.dynamodb.UserWriteConflictException;
+import dev.subminute.worker.DriftProbe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The runtime under attack, on real processes: dynalite killed and restarted, a runtime halted
+ * mid-window, two runtimes on one table, storage behind a 200 ms proxy, misbehaving workers, bad
+ * and huge items, concurrent edits. Bounds are generous; the figures go to the README.
+ */
+class FaultsTest {
+  static final AtomicInteger TABLES = new AtomicInteger();
+  static final long DRIFT_BOUND_MICROS = 10_000;
+
+  final List<DriftProbe.Receipt> receipts = new CopyOnWriteArrayList<>();
+  final List<AutoCloseable> cleanup = new ArrayList<>();
+  final CountDownLatch neverReleased = new CountDownLatch(1);
+
+  @AfterEach
+  void close() throws Exception {
+    neverReleased.countDown();
+    for (int i = cleanup.size() - 1; i >= 0; i--) {
+      try {
+        cleanup.get(i).close();
+      } catch (Exception ignored) {
+        // already gone
+      }
+    }
+  }
+
+  LocalRuntime runtime(java.net.URI endpoint, String table, long windowMs) {
+    LocalLambda lambda =
+        new LocalLambda()
+            .register(DriftProbe.NAME, new DriftProbe(Clock.systemUTC(), receipts::add), 4, 10_000)
+            .register("hang", (event, payload) -> neverReleased.await(), 2, 10)
+            .register("slow", (event, payload) -> Thread.sleep(10_000), 4, 50)
+            .register(
+                "thrower",
+                (event, payload) -> {
+                  throw new IllegalStateException("boom");
+                },
+                2,
+                100);
+    LocalRuntime runtime =
+        LocalRuntime.start(
+            LocalRuntime.Options.defaults()
+                .withEndpoint(endpoint)
+                .withTableName(table)
+                .withController(ControllerConfig.embedded().withWindowMs(windowMs))
+                .withScanPeriodMs(300),
+            lambda);
+    cleanup.add(runtime);
+    return runtime;
+  }
+
+  static String newTable() {
+    return "faults-" + TABLES.incrementAndGet();
+  }
+
+  static void putRaw(
+      DynamoDbClient client, String table, String jobId, String worker, long interval) {
+    client.putItem(
+        r ->
+            r.tableName(table)
+                .item(
+                    Map.of(
+                        "jobId",
+                        AttributeValue.fromS(jobId),
+                        "workerArn",
+                        AttributeValue.fromS(worker),
+                        "intervalMs",
+                        AttributeValue.fromN(Long.toString(interval)),
+                        "running",
+                        AttributeValue.fromBool(true))));
+  }
+
+  List<DriftProbe.Receipt> of(String jobId) {
+    return receipts.stream().filter(r -> r.jobId().equals(jobId)).toList();
+  }
+
+  void assertNoDuplicates() {
+    Set<String> seen = new HashSet<>();
+    for (DriftProbe.Receipt r : receipts) {
+      assertTrue(
+          seen.add(r.jobId() + "@" + r.plannedAt()),
+          "fired twice: " + r.jobId() + " @" + r.plannedAt());
+    }
+  }
+
+  static void await(String what, long timeoutMs, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  static String worst(List<DriftProbe.Receipt> receipts) {
+    long first = receipts.stream().mapToLong(DriftProbe.Receipt::plannedAt).min().orElse(0);
+    return receipts.stream()
+        .sorted((a, b) -> Long.compare(b.dispatchDriftMicros(), a.dispatchDriftMicros()))
+        .limit(5)
+        .map(r -> r.dispatchDriftMicros() + " µs at +" + (r.plannedAt() - first) + " ms")
+        .toList()
+        .toString();
+  }
+
+  static long maxDriftMicros(List<DriftProbe.Receipt> receipts) {
+    return receipts.stream().mapToLong(DriftProbe.Receipt::dispatchDriftMicros).max().orElse(0);
+  }
+
+  @Test
+  void dynalite_killed_for_10_s_jobs_keep_firing_and_no_status_count_is_lost() throws Exception {
+    Path data = Files.createTempDirectory("dynalite-data");
+    int port = DynaliteServer.freePort();
+    DynaliteServer[] dynalite = {DynaliteServer.start(port, data)};
+    cleanup.add(() -> dynalite[0].close());
+    String table = newTable();
+    LocalRuntime runtime = runtime(dynalite[0].endpoint(), table, 2_000);
+    for (int i = 0; i < 3; i++) {
+      putRaw(runtime.table().client(), table, "steady-" + i, DriftProbe.NAME, 100 + 100L * i);
+    }
+    await(
+        "all ticking",
+        10_000,
+        () -> receipts.stream().map(DriftProbe.Receipt::jobId).distinct().count() == 3);
+    Thread.sleep(1_000);
+    dynalite[0].kill();
+    long downAt = System.currentTimeMillis();
+    Thread.sleep(10_000);
+    long upAt = System.currentTimeMillis();
+    dynalite[0] = DynaliteServer.start(port, data);
+    List<DriftProbe.Receipt> duringOutage =
+        receipts.stream()
+            .filter(r -> r.plannedAt() > downAt + 500 && r.plannedAt() < upAt)
+            .toList();
+    // 10 s at 100, 200 and 300 ms: about 55 ticks if nothing stopped
+    assertTrue(duringOutage.size() >= 45, "ticks during the outage: " + duringOutage.size());
+    assertTrue(
+        maxDriftMicros(duringOutage) < DRIFT_BOUND_MICROS,
+        "max drift during the outage " + maxDriftMicros(duringOutage) + " µs");
+    JobTable after = new JobTable(DynamoClients.local(dynalite[0].endpoint()), table);
+    after.setAttributes("steady-0", Map.of("intervalMs", AttributeValue.fromN("500")), Set.of(), 0);
+    long changedAt = System.currentTimeMillis();
+    await(
+        "the change applied",
+        15_000,
+        () ->
+            of("steady-0").stream().filter(r -> r.plannedAt() > changedAt).count() >= 3
+                && of("steady-0").stream()
+                    .filter(r -> r.plannedAt() > changedAt + 2_000)
+                    .allMatch(r -> r.plannedAt() % 500 == 0));
+    runtime.close();
+    assertNoDuplicates();
+    for (int i = 0; i < 3; i++) {
+      String id = "steady-" + i;
+      JobStatusView status = JobStatusView.of(after.get(id).orElseThrow());
+      assertEquals(of(id).size(), status.ticks(), "ticks recorded on " + id + " after the outage");
+    }
+  }
+
+  @Test
+  void a_halted_runtime_is_replaced_on_the_grid_without_a_tick_fired_twice() throws Exception {
+    String table = newTable();
+    LocalRuntime first =
+        runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 2_000);
+    for (int i = 0; i < 3; i++) {
+      putRaw(first.table().client(), table, "phoenix-" + i, DriftProbe.NAME, 200);
+    }
+    await("ticking", 10_000, () -> receipts.size() > 30);
+    first.halt();
+    long haltedAt = System.currentTimeMillis();
+    LocalRuntime second =
+        runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 2_000);
+    await(
+        "the new runtime fires",
+        30_000,
+        () -> receipts.stream().anyMatch(r -> r.plannedAt() > haltedAt + 1_000));
+    long tookOverAt =
+        receipts.stream()
+            .filter(r -> r.plannedAt() > haltedAt)
+            .mapToLong(DriftProbe.Receipt::plannedAt)
+            .min()
+            .orElseThrow();
+    Thread.sleep(2_000);
+    second.close();
+    assertNoDuplicates();
+    receipts.forEach(r -> assertEquals(0, r.plannedAt() % 200, "off the grid: " + r));
+    long lease =
+        ControllerConfig.embedded().withWindowMs(2_000).windowMs()
+            + ControllerConfig.embedded().leaseGraceMs();
+    assertTrue(
+        tookOverAt - haltedAt <= lease + 2_000,
+        "took over after " + (tookOverAt - haltedAt) + " ms, lease " + lease + " ms");
+    JobTable check = new JobTable(dev.subminute.model.testing.SharedDynalite.client(), table);
+    JobStatusView status = JobStatusView.of(check.get("phoenix-0").orElseThrow());
+    assertTrue(status.missedTicks() > 0, "instants nobody fired are counted as missed");
+  }
+
+  @Test
+  void two_runtimes_on_one_table_fire_each_job_from_one_of_them() throws Exception {
+    String table = newTable();
+    java.net.URI endpoint = dev.subminute.model.testing.SharedDynalite.server().endpoint();
+    LocalRuntime a = runtime(endpoint, table, 2_000);
+    LocalRuntime b = runtime(endpoint, table, 2_000);
+    for (int i = 0; i < 10; i++) {
+      putRaw(a.table().client(), table, "shared-" + i, DriftProbe.NAME, 250);
+    }
+    await(
+        "all ticking",
+        10_000,
+        () -> receipts.stream().map(DriftProbe.Receipt::jobId).distinct().count() == 10);
+    Thread.sleep(4_000);
+    a.halt();
+    long haltedAt = System.currentTimeMillis();
+    await(
+        "b fires every job",
+        30_000,
+        () ->
+            receipts.stream()
+                    .filter(r -> r.plannedAt() > haltedAt + 500)
+                    .map(DriftProbe.Receipt::jobId)
+                    .distinct()
+                    .count()
+                == 10);
+    assertNoDuplicates();
+    assertTrue(b.executions() >= 10, "b runs every job now");
+  }
+
+  @Test
+  void storage_200_ms_slower_leaves_dispatch_drift_within_bounds() throws Exception {
+    String table = newTable();
+    try (SlowProxy proxy =
+        SlowProxy.start(dev.subminute.model.testing.SharedDynalite.server().port(), 200)) {
+      LocalRuntime runtime = runtime(proxy.endpoint(), table, 3_000);
+      for (int i = 0; i < 5; i++) {
+        putRaw(runtime.table().client(), table, "patient-" + i, DriftProbe.NAME, 100);
+      }
+      await("ticks", 30_000, () -> receipts.size() >= 300);
+      runtime.close();
+    }
+    assertNoDuplicates();
+    long max = maxDriftMicros(receipts);
+    assertTrue(max < DRIFT_BOUND_MICROS, "max drift " + max + " µs");
+  }
+
+  @Test
+  void hanging_slow_and_throwing_workers_delay_no_tick_and_show_in_status() throws Exception {
+    String table = newTable();
+    LocalRuntime runtime =
+        runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 2_000);
+    putRaw(runtime.table().client(), table, "probe", DriftProbe.NAME, 100);
+    for (int i = 0; i < 20; i++) {
+      putRaw(runtime.table().client(), table, "hang-" + i, "hang", 100);
+      putRaw(runtime.table().client(), table, "slow-" + i, "slow", 100);
+      putRaw(runtime.table().client(), table, "throw-" + i, "thrower", 100);
+    }
+    await("probe ticks", 20_000, () -> of("probe").size() >= 80);
+    await(
+        "errors in status",
+        20_000,
+        () ->
+            JobStatusView.of(runtime.table().get("hang-0").orElseThrow()).invokeErrors() > 0
+                && JobStatusView.of(runtime.table().get("throw-0").orElseThrow()).invokeErrors()
+                    > 0);
+    assertTrue(runtime.lambda().throttles() > 0, "full pools throttle, as Lambda does");
+    long max = maxDriftMicros(of("probe"));
+    assertTrue(
+        max < DRIFT_BOUND_MICROS, "probe max drift " + max + " µs; worst " + worst(of("probe")));
+  }
+
+  @Test
+  void a_thousand_malformed_items_all_become_invalid_while_good_jobs_keep_ticking()
+      throws Exception {
+    String table = newTable();
+    LocalRuntime runtime =
+        runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 3_000);
+    DynamoDbClient client = runtime.table().client();
+    for (int i = 0; i < 100; i++) {
+      putRaw(client, table, "good-" + i, DriftProbe.NAME, 500);
+    }
+    await(
+        "good ticking",
+        20_000,
+        () -> receipts.stream().map(DriftProbe.Receipt::jobId).distinct().count() == 100);
+    List<String> bad = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      String id = "bad-" + i;
+      Map<String, AttributeValue> item =
+          new HashMap<>(
+              Map.of(
+                  "jobId",
+                  AttributeValue.fromS(id),
+                  "workerArn",
+                  AttributeValue.fromS(DriftProbe.NAME),
+                  "intervalMs",
+                  AttributeValue.fromN("500"),
+                  "running",
+                  AttributeValue.fromBool(true)));
+      switch (i % 10) {
+        case 0 -> item.put("intervalMs", AttributeValue.fromS("500"));
+        case 1 -> item.remove("running");
+        case 2 -> item.put("intervalMs", AttributeValue.fromN(i % 20 == 2 ? "0" : "-100"));
+        case 3 -> item.put("intervalMs", AttributeValue.fromN("99999999999"));
+        case 4 -> item.put("timezone", AttributeValue.fromS("Atlantis/Lost"));
+        case 5 ->
+            item.put(
+                "profile",
+                AttributeValue.fromL(
+                    List.of(AttributeValue.fromM(Map.of("from", AttributeValue.fromS("25:00"))))));
+        case 6 -> item.put("workerArn", AttributeValue.fromS("unknown-worker"));
+        case 7 -> item.put("running", AttributeValue.fromS("yes"));
+        case 8 ->
+            item.put(
+                "jobId",
+                AttributeValue.fromS(i % 20 == 8 ? "bäd-ünïcode-" + i : "x".repeat(80) + i));
+        default -> item.put("payload", AttributeValue.fromS("not a map"));
+      }
+      String key = item.get("jobId").s();
+      bad.add(key);
+      client.putItem(r -> r.tableName(table).item(item));
+    }
+    await(
+        "every bad item INVALID",
+        60_000,
+        () ->
+            bad.stream()
+                .allMatch(
+                    id -> {
+                      var item = runtime.table().get(id);
+                      return item.isPresent()
+                          && JobStatusView.of(item.get()).status() == JobStatus.INVALID;
+                    }));
+    for (String id : bad) {
+      String reason = JobStatusView.of(runtime.table().get(id).orElseThrow()).statusReason();
+      assertTrue(
+          reason != null && reason.length() > 30 && reason.endsWith("."), id + ": " + reason);
+    }
+    long since = System.currentTimeMillis();
+    await(
+        "good still ticking",
+        10_000,
+        () ->
+            receipts.stream()
+                    .filter(r -> r.plannedAt() > since)
+                    .map(DriftProbe.Receipt::jobId)
+                    .distinct()
+                    .count()
+                == 100);
+    assertTrue(receipts.stream().noneMatch(r -> r.jobId().startsWith("bad")));
+    assertTrue(
+        maxDriftMicros(receipts) < DRIFT_BOUND_MICROS,
+        "max drift " + maxDriftMicros(receipts) + " µs");
+  }
+
+  @Test
+  void payloads_near_400_kb_tick_like_any_other() throws Exception {
+    String table = newTable();
+    LocalRuntime runtime =
+        runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 3_000);
+    String big = "x".repeat(390_000);
+    runtime
+        .table()
+        .client()
+        .putItem(
+            r ->
+                r.tableName(table)
+                    .item(
+                        Map.of(
+                            "jobId",
+                            AttributeValue.fromS("heavy"),
+                            "workerArn",
+                            AttributeValue.fromS(DriftProbe.NAME),
+                            "intervalMs",
+                            AttributeValue.fromN("200"),
+                            "running",
+                            AttributeValue.fromBool(true),
+                            "payload",
+                            AttributeValue.fromM(Map.of("blob", AttributeValue.fromS(big))))));
+    putRaw(runtime.table().client(), table, "light", DriftProbe.NAME, 100);
+    await("both ticking", 20_000, () -> of("heavy").size() >= 20 && of("light").size() >= 40);
+    assertTrue(
+        maxDriftMicros(of("light")) < DRIFT_BOUND_MICROS,
+        "light max drift " + maxDriftMicros(of("light")) + " µs");
+    assertEquals(
+        JobStatus.RUNNING, JobStatusView.of(runtime.table().get("heavy").orElseThrow()).status());
+  }
+
+  @Test
+  void fifty_concurrent_edits_of_a_running_item_all_land_and_the_last_wins() throws Exception {
+    String table = newTable();
+    LocalRuntime runtime =
+        runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 1_000);
+    putRaw(runtime.table().client(), table, "contended", DriftProbe.NAME, 100);
+    await("ticking", 10_000, () -> of("contended").size() > 5);
+    ExecutorService editors = Executors.newFixedThreadPool(10);
+    List<Future<Long>> edits = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      int n = i;
+      edits.add(
+          editors.submit(
+              () -> {
+                while (true) {
+                  var item = runtime.table().get("contended").orElseThrow();
+                  AttributeValue v = item.get(JobTable.VERSION);
+                  long version = v == null ? 0 : Long.parseLong(v.n());
+                  try {
+                    return runtime
+                        .table()
+                        .setAttributes(
+                            "contended",
+                            Map.of(
+                                "payload",
+                                AttributeValue.fromM(
+                                    Map.of("edit", AttributeValue.fromN(Integer.toString(n))))),
+                            Set.of(),
+                            version);
+                  } catch (UserWriteConflictException raced) {
+                    // another edit landed first: read again
+                  }
+                }
+              }));
+    }
+    Set<Long> versions = new HashSet<>();
+    for (Future<Long> edit : edits) {
+      versions.add(edit.get());
+    }
+    editors.shutdown();
+    assertEquals(50, versions.size(), "every edit landed on its own version");
+    var item = runtime.table().get("contended").orElseThrow();
+    assertEquals("50", item.get(JobTable.VERSION).n());
+    assertEquals(JobStatus.RUNNING, JobStatusView.of(item).status());
+  }
+}
