@@ -171,6 +171,29 @@ class JobTableTest {
   }
 
   @Test
+  void release_adds_the_last_counts() {
+    table.putIfAbsent(job("r"));
+    table.writeStatusAsOwner(
+        "r",
+        "a",
+        5_000,
+        1_000,
+        new StatusUpdate(JobStatus.RUNNING, "ticking", 900L, 8, 0, 0, null));
+    assertTrue(
+        table.releaseAsOwner(
+            "r",
+            "a",
+            2_000,
+            new StatusUpdate(JobStatus.PENDING, "shut down", 1_900L, 2, 62, 1, 0.5)));
+    JobStatusView view = JobStatusView.of(table.get("r").orElseThrow());
+    assertEquals(10, view.ticks());
+    assertEquals(62, view.missedTicks());
+    assertEquals(1, view.invokeErrors());
+    assertEquals(1_900, view.lastTickAt());
+    assertNull(view.owner());
+  }
+
+  @Test
   void status_write_on_a_deleted_item_creates_nothing() {
     assertFalse(
         table.writeStatusAsOwner(
