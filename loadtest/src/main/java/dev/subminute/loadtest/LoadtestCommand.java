@@ -156,8 +156,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             new ProcessMetrics(runtime.dynalite() == null ? 0 : runtime.dynalite().pid())) {
       batchPut(runtime.table(), plan.items());
       long written = System.currentTimeMillis();
-      while (runtime.activeWindows() + countWaiting(runtime) < jobs
-          && System.currentTimeMillis() - written < 120_000) {
+      while (runtime.activeWindows() < jobs && System.currentTimeMillis() - written < 120_000) {
         printProgress(progress, "starting", runtime, collector, metrics, null);
         Thread.sleep(250);
       }
@@ -190,6 +189,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             metrics,
             live);
       }
+      long windowsDone = runtime.windows();
       double cpu = metrics.cpuCores();
       double dynaliteCpu = metrics.helperCpuCores();
       long rss = metrics.maxRssMb();
@@ -227,6 +227,7 @@ public final class LoadtestCommand implements Callable<Integer> {
       summary.put("missed", counts.missed());
       summary.put("duplicated", counts.duplicated());
       summary.put("offGrid", counts.offGrid());
+      summary.put("missedByController", collector.missedByController());
       summary.put("duplicateReceipts", collector.duplicateReceipts());
       summary.put("runtimeCpuCores", round(cpu));
       summary.put("dynaliteCpuCores", round(dynaliteCpu));
@@ -238,6 +239,9 @@ public final class LoadtestCommand implements Callable<Integer> {
       summary.put("workerFailures", lambda.failures());
       summary.put("workerThrottles", lambda.throttles());
       summary.put("cpuHog", cpuHog);
+      summary.put("windows", runtime.windows());
+      summary.put("failedWindows", runtime.failedWindows());
+      summary.put("lastScanMs", runtime.lastScanMs());
       Path folder =
           out != null
               ? out
@@ -253,10 +257,6 @@ public final class LoadtestCommand implements Callable<Integer> {
         hog.destroyForcibly();
       }
     }
-  }
-
-  private static int countWaiting(LocalRuntime runtime) {
-    return runtime.executions() - runtime.activeWindows();
   }
 
   private Accounting.Counts count(

@@ -148,7 +148,8 @@ public final class LocalRuntime implements AutoCloseable {
 
   /**
    * Scans the table, feeds running windows and reconciles; then again after the scan period, or
-   * after three scans' time when the table is so large that scanning would crowd out the timer.
+   * after ten scans' time when the table is so large that scanning (dynalite's CPU above all) would
+   * crowd out the timer: a 10,000-item table is scanned every few seconds.
    */
   private void discover() {
     long start = System.nanoTime();
@@ -162,7 +163,7 @@ public final class LocalRuntime implements AutoCloseable {
     lastScanMs = (System.nanoTime() - start) / 1_000_000;
     try {
       scheduler.schedule(
-          this::discover, Math.max(options.scanPeriodMs(), 3 * lastScanMs), TimeUnit.MILLISECONDS);
+          this::discover, Math.max(options.scanPeriodMs(), 10 * lastScanMs), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       // the runtime is stopping
     }
@@ -202,6 +203,10 @@ public final class LocalRuntime implements AutoCloseable {
 
   public long lastScanMs() {
     return lastScanMs;
+  }
+
+  public long windows() {
+    return stepFunctions.windows();
   }
 
   public long failedWindows() {

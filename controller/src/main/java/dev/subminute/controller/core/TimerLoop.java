@@ -44,6 +44,7 @@ public final class TimerLoop implements AutoCloseable {
         new Thread(
             () -> {
               SystemTimeSource.tightenTimerSlack();
+              SystemTimeSource.raiseToRealTime();
               while (!closed) {
                 runOnce();
               }

@@ -44,6 +44,10 @@ public final class DynaliteServer implements AutoCloseable {
   public static DynaliteServer start(int port, Path dataDir) {
     Path cli = findCli();
     List<String> command = new ArrayList<>();
+    if (Files.isExecutable(Paths.get("/usr/bin/nice"))) {
+      // the storage server yields the cores to the timer thread when both are busy
+      command.addAll(List.of("/usr/bin/nice", "-n", "10"));
+    }
     command.add(node());
     command.add(cli.toString());
     command.addAll(
