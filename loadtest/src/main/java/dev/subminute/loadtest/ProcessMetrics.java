@@ -39,8 +39,10 @@ final class ProcessMetrics implements AutoCloseable {
                 GarbageCollectionNotificationInfo info =
                     GarbageCollectionNotificationInfo.from(
                         (CompositeData) notification.getUserData());
+                // pauses only: not G1's concurrent cycles, nor the "ZGC Cycles" bean
                 if (!info.getGcAction().contains("concurrent")
-                    && !info.getGcName().contains("Concurrent")) {
+                    && !info.getGcName().contains("Concurrent")
+                    && !info.getGcName().contains("Cycles")) {
                   long ms = info.getGcInfo().getDuration();
                   gcPauses.incrementAndGet();
                   gcPauseTotalMs.addAndGet(ms);

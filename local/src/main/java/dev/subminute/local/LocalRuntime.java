@@ -92,6 +92,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final TimerLoop loop;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService io;
+  private final ExecutorService statusWriter;
   private final LocalStepFunctions stepFunctions;
   private final ScanJobFeed feed = new ScanJobFeed();
   private final Reconciler reconciler;
@@ -113,7 +114,9 @@ public final class LocalRuntime implements AutoCloseable {
     table = new JobTable(client, options.tableName());
     table.createIfMissing();
     scheduler = Executors.newScheduledThreadPool(2, daemon("subminute-scheduler"));
-    io = Executors.newFixedThreadPool(8, daemon("subminute-io"));
+    io = Executors.newFixedThreadPool(32, daemon("subminute-io"));
+    // status writes wait on storage: on threads of their own, they never hold up a window's start
+    statusWriter = Executors.newFixedThreadPool(4, daemon("subminute-status"));
     SystemTimeSource time = new SystemTimeSource(options.spinNanos(), 50_000_000);
     TickListener listener = extraListener == null ? stats : both(stats, extraListener);
     loop =
@@ -126,7 +129,7 @@ public final class LocalRuntime implements AutoCloseable {
             .start("subminute-timer");
     controller =
         new Controller(table, loop, feed, lambda.policy(), options.controller(), time)
-            .withAsyncHandover();
+            .withAsyncHandover(statusWriter);
     stepFunctions = new LocalStepFunctions(controller, table, time, scheduler, io);
     reconciler = new Reconciler(table, stepFunctions, lambda.policy(), System::currentTimeMillis);
     scheduler.scheduleWithFixedDelay(
@@ -222,6 +225,7 @@ public final class LocalRuntime implements AutoCloseable {
     stepFunctions.close();
     loop.close();
     io.shutdownNow();
+    statusWriter.shutdownNow();
     lambda.close();
     client.close();
   }
@@ -234,8 +238,10 @@ public final class LocalRuntime implements AutoCloseable {
     controller.shutdown(5_000);
     loop.close();
     io.shutdown();
+    statusWriter.shutdown();
     try {
       io.awaitTermination(5, TimeUnit.SECONDS);
+      statusWriter.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

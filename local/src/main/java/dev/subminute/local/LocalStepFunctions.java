@@ -155,7 +155,7 @@ public final class LocalStepFunctions implements Executions {
           io.execute(() -> step(successor));
         } else {
           execution.state = out;
-          io.execute(() -> step(execution));
+          step(execution); // at once, on this thread: the next tick may be a few ms away
         }
       }
       case "WAIT" -> {

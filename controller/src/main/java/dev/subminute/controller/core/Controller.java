@@ -38,6 +38,7 @@ public final class Controller {
   private volatile boolean shuttingDown;
   private volatile WindowMetrics metrics = WindowMetrics.NONE;
   private volatile boolean asyncHandover;
+  private volatile java.util.concurrent.Executor statusWriter;
   private final Map<String, Long> leases = new ConcurrentHashMap<>();
   private final Map<String, StatusUpdate> unreported = new ConcurrentHashMap<>();
   private final Map<String, JobTimer> activeByJob = new ConcurrentHashMap<>();
@@ -70,8 +71,9 @@ public final class Controller {
    * background: no tick waits for storage, however slow. For hosts that run the next window in the
    * same process (the embedded runtime); a Lambda returns its state only after writing.
    */
-  public Controller withAsyncHandover() {
+  public Controller withAsyncHandover(java.util.concurrent.Executor statusWriter) {
     this.asyncHandover = true;
+    this.statusWriter = statusWriter;
     return this;
   }
 
@@ -92,7 +94,7 @@ public final class Controller {
     if (handover != null
         && known != null
         && handover.owner().equals(in.owner())
-        && nowMs - handover.endedAtMs() < config.refreshMs()
+        && (asyncHandover || nowMs - handover.endedAtMs() < config.refreshMs())
         && handover.leaseUntil() > nowMs + (asyncHandover ? 0 : config.windowMs())) {
       // the item was watched until a moment ago and the lease covers this window
       return tick(in, known, windowEndNanos, in.unreportedTicks(), in.unreportedMissed());
@@ -288,7 +290,7 @@ public final class Controller {
               missed,
               result.invokeErrors(),
               drift(result));
-      loop.completions().execute(() -> renewAfterHandover(in.jobId(), in.owner(), counts));
+      statusWriter.execute(() -> renewAfterHandover(in.jobId(), in.owner(), counts));
       return state(in, lastPlanned, windows, "CONTINUE", null, result.reason(), 0, 0);
     }
     Long resumeAtMs = result.action() == WindowResult.Action.WAIT ? result.resumeAtMs() : null;
