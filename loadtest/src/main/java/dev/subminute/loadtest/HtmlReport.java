@@ -11,12 +11,12 @@ import org.HdrHistogram.HistogramIterationValue;
  * A self-contained HTML page: the summary, drift over time and the percentile plot, as inline SVG.
  */
 final class HtmlReport {
-  private static final int W = 860;
+  private static final int W = 900;
   private static final int H = 300;
   private static final int PAD_L = 64;
   private static final int PAD_B = 40;
   private static final int PAD_T = 16;
-  private static final int PAD_R = 120;
+  private static final int PAD_R = 170;
 
   private HtmlReport() {}
 

@@ -163,6 +163,7 @@ public final class LoadtestCommand implements Callable<Integer> {
       long measureFrom = ((System.currentTimeMillis() + 2_000) / 1_000) * 1_000;
       long measureTo = measureFrom + durationMs;
       collector.measureFrom(measureFrom);
+      collector.measureTo(measureTo);
       Thread.sleep(Math.max(0, measureFrom - System.currentTimeMillis()));
       if (cpuHog) {
         hog = new ProcessBuilder("sh", "-c", "while :; do :; done").start();

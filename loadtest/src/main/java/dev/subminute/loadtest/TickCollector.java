@@ -39,6 +39,7 @@ public final class TickCollector implements TickListener, DriftProbe.Recorder {
   private final LongAdder receipts = new LongAdder();
   private final LongAdder duplicateReceipts = new LongAdder();
   private volatile long measureFromMs = Long.MAX_VALUE;
+  private volatile long measureToMs = Long.MAX_VALUE;
   private volatile long fired;
   private volatile long missed;
 
@@ -56,6 +57,11 @@ public final class TickCollector implements TickListener, DriftProbe.Recorder {
     measureFromMs = epochMs;
   }
 
+  /** Ticks planned from this instant on (the harness shutting the runtime down) go nowhere. */
+  public void measureTo(long epochMs) {
+    measureToMs = epochMs;
+  }
+
   @Override
   @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the timer thread
   public void fired(String jobId, long plannedAt, long driftNanos) {
@@ -67,7 +73,10 @@ public final class TickCollector implements TickListener, DriftProbe.Recorder {
     long micros = Math.min(Math.max(driftNanos / 1_000, 0), MAX_MICROS);
     driftLive.recordValue(micros);
     int second = (int) ((plannedAt - startMs) / 1_000);
-    if (plannedAt >= measureFromMs && second >= 0 && second < driftPerSecond.length) {
+    if (plannedAt >= measureFromMs
+        && plannedAt < measureToMs
+        && second >= 0
+        && second < driftPerSecond.length) {
       driftPerSecond[second].recordValue(micros);
     }
   }
@@ -84,7 +93,7 @@ public final class TickCollector implements TickListener, DriftProbe.Recorder {
     if (receipt.duplicate()) {
       duplicateReceipts.increment();
     }
-    if (receipt.plannedAt() >= measureFromMs) {
+    if (receipt.plannedAt() >= measureFromMs && receipt.plannedAt() < measureToMs) {
       lag.recordValue(Math.min(Math.max(receipt.receiptLagMicros(), 0), MAX_MICROS));
     }
   }
