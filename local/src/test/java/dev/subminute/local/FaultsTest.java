@@ -142,7 +142,7 @@ class FaultsTest {
   }
 
   @Test
-  void dynalite_killed_for_10_s_jobs_keep_firing_and_no_status_count_is_lost() throws Exception {
+  void dynalite_killed_for_30_s_jobs_keep_firing_and_no_status_count_is_lost() throws Exception {
     Path data = Files.createTempDirectory("dynalite-data");
     int port = DynaliteServer.freePort();
     DynaliteServer[] dynalite = {DynaliteServer.start(port, data)};
@@ -159,20 +159,20 @@ class FaultsTest {
     Thread.sleep(1_000);
     dynalite[0].kill();
     long downAt = System.currentTimeMillis();
-    Thread.sleep(10_000);
+    Thread.sleep(30_000);
     long upAt = System.currentTimeMillis();
     dynalite[0] = DynaliteServer.start(port, data);
     List<DriftProbe.Receipt> duringOutage =
         receipts.stream()
             .filter(r -> r.plannedAt() > downAt + 500 && r.plannedAt() < upAt)
             .toList();
-    // 10 s at 100, 200 and 300 ms: about 55 ticks if nothing stopped
-    assertTrue(duringOutage.size() >= 45, "ticks during the outage: " + duringOutage.size());
+    // 29.5 s at 100, 200 and 300 ms: about 540 ticks if nothing stopped
+    assertTrue(duringOutage.size() >= 500, "ticks during the outage: " + duringOutage.size());
     assertTrue(
         maxDriftMicros(duringOutage) < DRIFT_BOUND_MICROS,
         "max drift during the outage " + maxDriftMicros(duringOutage) + " µs");
     report(
-        "dynalite killed for 10 s: %d ticks fired during the outage, max drift %.2f ms",
+        "dynalite killed for 30 s: %d ticks fired during the outage, max drift %.2f ms",
         duringOutage.size(), maxDriftMicros(duringOutage) / 1000.0);
     JobTable after = new JobTable(DynamoClients.local(dynalite[0].endpoint()), table);
     after.setAttributes("steady-0", Map.of("intervalMs", AttributeValue.fromN("500")), Set.of(), 0);
