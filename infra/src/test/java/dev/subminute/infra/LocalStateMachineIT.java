@@ -3,10 +3,6 @@ package dev.subminute.infra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -16,6 +12,7 @@ import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.handler.ControllerHandler;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.controller.testing.LocalController;
+import dev.subminute.controller.testing.TestLambdaContext;
 import dev.subminute.model.WorkerEvent;
 import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
@@ -85,7 +82,8 @@ class LocalStateMachineIT {
           ByteArrayOutputStream response = new ByteArrayOutputStream();
           int status = 200;
           try {
-            handler.handleRequest(new ByteArrayInputStream(request), response, lambdaContext());
+            handler.handleRequest(
+                new ByteArrayInputStream(request), response, new TestLambdaContext(900_000));
           } catch (Exception e) {
             status = 500;
             response.reset();
@@ -252,58 +250,5 @@ class LocalStateMachineIT {
     assertTrue(
         run.result().get("reason").asText().startsWith("Reconciled"), run.result().toString());
     assertTrue(executions.started.values().stream().anyMatch(s -> s.jobId().equals("waiting")));
-  }
-
-  static Context lambdaContext() {
-    long deadline = System.currentTimeMillis() + 900_000;
-    return new Context() {
-      public String getAwsRequestId() {
-        return "local";
-      }
-
-      public String getLogGroupName() {
-        return "local";
-      }
-
-      public String getLogStreamName() {
-        return "local";
-      }
-
-      public String getFunctionName() {
-        return "controller";
-      }
-
-      public String getFunctionVersion() {
-        return "$LATEST";
-      }
-
-      public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:us-east-1:123456789012:function:controller";
-      }
-
-      public CognitoIdentity getIdentity() {
-        return null;
-      }
-
-      public ClientContext getClientContext() {
-        return null;
-      }
-
-      public int getRemainingTimeInMillis() {
-        return (int) (deadline - System.currentTimeMillis());
-      }
-
-      public int getMemoryLimitInMB() {
-        return 512;
-      }
-
-      public LambdaLogger getLogger() {
-        return new LambdaLogger() {
-          public void log(String message) {}
-
-          public void log(byte[] message) {}
-        };
-      }
-    };
   }
 }

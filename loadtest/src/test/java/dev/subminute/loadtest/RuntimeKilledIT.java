@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.testing.Await;
 import dev.subminute.model.testing.SharedDynalite;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -46,17 +46,6 @@ class RuntimeKilledIT {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
-  }
-
-  static void await(String what, long timeoutMs, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 
   @Test
@@ -101,9 +90,9 @@ class RuntimeKilledIT {
                                 "payload",
                                 AttributeValue.fromM(Map.of("url", AttributeValue.fromS(url))))));
       }
-      await(
+      Await.until(
           "every job ticking", 30_000, () -> seen.stream().map(s -> s[0]).distinct().count() == 3);
-      await(
+      Await.until(
           "a recorded tick",
           15_000,
           () ->
@@ -113,7 +102,7 @@ class RuntimeKilledIT {
       long killedAt = System.currentTimeMillis();
       Process second = runtime(table);
       try {
-        await(
+        Await.until(
             "every job ticking again",
             60_000,
             () ->

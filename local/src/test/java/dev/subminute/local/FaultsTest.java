@@ -10,6 +10,7 @@ import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.UserWriteConflictException;
+import dev.subminute.model.testing.Await;
 import dev.subminute.worker.DriftProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -116,17 +116,6 @@ class FaultsTest {
     }
   }
 
-  static void await(String what, long timeoutMs, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
   static String worst(List<DriftProbe.Receipt> receipts) {
     long first = receipts.stream().mapToLong(DriftProbe.Receipt::plannedAt).min().orElse(0);
     return receipts.stream()
@@ -152,7 +141,7 @@ class FaultsTest {
     for (int i = 0; i < 3; i++) {
       putRaw(runtime.table().client(), table, "steady-" + i, DriftProbe.NAME, 100 + 100L * i);
     }
-    await(
+    Await.until(
         "all ticking",
         10_000,
         () -> receipts.stream().map(DriftProbe.Receipt::jobId).distinct().count() == 3);
@@ -177,7 +166,7 @@ class FaultsTest {
     JobTable after = new JobTable(DynamoClients.local(dynalite[0].endpoint()), table);
     after.setAttributes("steady-0", Map.of("intervalMs", AttributeValue.fromN("500")), Set.of(), 0);
     long changedAt = System.currentTimeMillis();
-    await(
+    Await.until(
         "the change applied",
         15_000,
         () ->
@@ -205,11 +194,11 @@ class FaultsTest {
     for (int i = 0; i < 3; i++) {
       putRaw(first.table().client(), table, "phoenix-" + i, DriftProbe.NAME, 200);
     }
-    await("ticking", 10_000, () -> receipts.size() > 30);
+    Await.until("ticking", 10_000, () -> receipts.size() > 30);
     JobTable check = new JobTable(dev.subminute.model.testing.SharedDynalite.client(), table);
     // a status write has landed: the item knows the last tick (writes in flight die with the
     // process)
-    await(
+    Await.until(
         "a recorded tick",
         10_000,
         () -> JobStatusView.of(check.get("phoenix-0").orElseThrow()).lastTickAt() > 0);
@@ -217,7 +206,7 @@ class FaultsTest {
     long haltedAt = System.currentTimeMillis();
     LocalRuntime second =
         runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 2_000);
-    await(
+    Await.until(
         "the new runtime fires",
         30_000,
         () -> receipts.stream().anyMatch(r -> r.plannedAt() > haltedAt + 1_000));
@@ -253,14 +242,14 @@ class FaultsTest {
     for (int i = 0; i < 10; i++) {
       putRaw(a.table().client(), table, "shared-" + i, DriftProbe.NAME, 250);
     }
-    await(
+    Await.until(
         "all ticking",
         10_000,
         () -> receipts.stream().map(DriftProbe.Receipt::jobId).distinct().count() == 10);
     Thread.sleep(4_000);
     a.halt();
     long haltedAt = System.currentTimeMillis();
-    await(
+    Await.until(
         "b fires every job",
         30_000,
         () ->
@@ -304,7 +293,7 @@ class FaultsTest {
       for (int i = 0; i < 5; i++) {
         putRaw(runtime.table().client(), table, "patient-" + i, DriftProbe.NAME, 100);
       }
-      await("ticks", 30_000, () -> receipts.size() >= 300);
+      Await.until("ticks", 30_000, () -> receipts.size() >= 300);
       runtime.close();
     }
     assertNoDuplicates();
@@ -324,8 +313,8 @@ class FaultsTest {
       putRaw(runtime.table().client(), table, "slow-" + i, "slow", 100);
       putRaw(runtime.table().client(), table, "throw-" + i, "thrower", 100);
     }
-    await("probe ticks", 20_000, () -> of("probe").size() >= 80);
-    await(
+    Await.until("probe ticks", 20_000, () -> of("probe").size() >= 80);
+    Await.until(
         "errors in status",
         20_000,
         () ->
@@ -351,7 +340,7 @@ class FaultsTest {
     for (int i = 0; i < 100; i++) {
       putRaw(client, table, "good-" + i, DriftProbe.NAME, 500);
     }
-    await(
+    Await.until(
         "good ticking",
         20_000,
         () -> receipts.stream().map(DriftProbe.Receipt::jobId).distinct().count() == 100);
@@ -392,7 +381,7 @@ class FaultsTest {
       bad.add(key);
       client.putItem(r -> r.tableName(table).item(item));
     }
-    await(
+    Await.until(
         "every bad item INVALID",
         60_000,
         () ->
@@ -409,7 +398,7 @@ class FaultsTest {
           reason != null && reason.length() > 30 && reason.endsWith("."), id + ": " + reason);
     }
     long since = System.currentTimeMillis();
-    await(
+    Await.until(
         "good still ticking",
         10_000,
         () ->
@@ -454,7 +443,7 @@ class FaultsTest {
                             "payload",
                             AttributeValue.fromM(Map.of("blob", AttributeValue.fromS(big))))));
     putRaw(runtime.table().client(), table, "light", DriftProbe.NAME, 100);
-    await("both ticking", 20_000, () -> of("heavy").size() >= 20 && of("light").size() >= 40);
+    Await.until("both ticking", 20_000, () -> of("heavy").size() >= 20 && of("light").size() >= 40);
     assertTrue(
         maxDriftMicros(of("light")) < DRIFT_BOUND_MICROS,
         "light max drift " + maxDriftMicros(of("light")) + " µs");
@@ -471,7 +460,7 @@ class FaultsTest {
     LocalRuntime runtime =
         runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 1_000);
     putRaw(runtime.table().client(), table, "contended", DriftProbe.NAME, 100);
-    await("ticking", 10_000, () -> of("contended").size() > 5);
+    Await.until("ticking", 10_000, () -> of("contended").size() > 5);
     ExecutorService editors = Executors.newFixedThreadPool(10);
     List<Future<Long>> edits = new ArrayList<>();
     for (int i = 0; i < 50; i++) {

@@ -9,6 +9,7 @@ import dev.subminute.model.JobStatus;
 import dev.subminute.model.WorkerEvent;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.testing.Await;
 import dev.subminute.model.testing.SharedDynalite;
 import dev.subminute.worker.DriftProbe;
 import dev.subminute.worker.HttpPoll;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,27 +118,16 @@ class LocalRuntimeEndToEndTest {
     return receipts.stream().filter(r -> r.jobId().equals(jobId)).toList();
   }
 
-  static void await(String what, long timeoutMs, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
   @Test
   void an_item_put_with_a_raw_client_ticks_within_a_second_of_the_write() throws Exception {
     long written = System.currentTimeMillis();
     putRaw("fresh", DriftProbe.NAME, 100, Map.of());
-    await("the first tick", 5_000, () -> !receiptsOf("fresh").isEmpty());
+    Await.until("the first tick", 5_000, () -> !receiptsOf("fresh").isEmpty());
     long firstFiredMs = receiptsOf("fresh").get(0).firedAtMicros() / 1_000;
     assertTrue(
         firstFiredMs - written <= 1_000,
         "first tick " + (firstFiredMs - written) + " ms after the write");
-    await(
+    Await.until(
         "RUNNING status",
         5_000,
         () -> JobStatusView.of(table.get("fresh").orElseThrow()).status() == JobStatus.RUNNING);
@@ -151,7 +140,7 @@ class LocalRuntimeEndToEndTest {
         HttpPoll.NAME,
         500,
         Map.of("payload", AttributeValue.fromM(Map.of("url", AttributeValue.fromS(url())))));
-    await("ten polls", 10_000, () -> httpSeen.size() >= 10);
+    Await.until("ten polls", 10_000, () -> httpSeen.size() >= 10);
     for (long[] seen : httpSeen) {
       assertEquals(0, seen[0] % 500, "planned instant on the 500 ms grid");
       assertTrue(
@@ -165,10 +154,10 @@ class LocalRuntimeEndToEndTest {
   @Test
   void running_false_stops_within_a_second_and_resume_restarts_on_the_grid() throws Exception {
     putRaw("pausable", DriftProbe.NAME, 100, Map.of());
-    await("ticks", 5_000, () -> receiptsOf("pausable").size() >= 5);
+    Await.until("ticks", 5_000, () -> receiptsOf("pausable").size() >= 5);
     table.setAttributes("pausable", Map.of("running", AttributeValue.fromBool(false)), Set.of(), 0);
     long pausedAt = System.currentTimeMillis();
-    await(
+    Await.until(
         "STOPPED status",
         5_000,
         () -> JobStatusView.of(table.get("pausable").orElseThrow()).status() == JobStatus.STOPPED);
@@ -180,14 +169,14 @@ class LocalRuntimeEndToEndTest {
     Thread.sleep(500);
     assertEquals(before.size(), receiptsOf("pausable").size(), "nothing fires while stopped");
     table.setAttributes("pausable", Map.of("running", AttributeValue.fromBool(true)), Set.of(), 1);
-    await("ticks again", 5_000, () -> receiptsOf("pausable").size() > before.size() + 3);
+    Await.until("ticks again", 5_000, () -> receiptsOf("pausable").size() > before.size() + 3);
     receiptsOf("pausable").forEach(r -> assertEquals(0, r.plannedAt() % 100));
   }
 
   @Test
   void a_delete_stops_the_timer_and_leaves_no_item_behind() throws Exception {
     putRaw("doomed", DriftProbe.NAME, 100, Map.of());
-    await("ticks", 5_000, () -> receiptsOf("doomed").size() >= 3);
+    Await.until("ticks", 5_000, () -> receiptsOf("doomed").size() >= 3);
     table.delete("doomed");
     long deletedAt = System.currentTimeMillis();
     Thread.sleep(1_500);
@@ -199,10 +188,10 @@ class LocalRuntimeEndToEndTest {
   @Test
   void a_new_interval_applies_at_the_next_tick_boundary() throws Exception {
     putRaw("retimed", DriftProbe.NAME, 1_000, Map.of());
-    await("two ticks", 5_000, () -> receiptsOf("retimed").size() >= 2);
+    Await.until("two ticks", 5_000, () -> receiptsOf("retimed").size() >= 2);
     table.setAttributes("retimed", Map.of("intervalMs", AttributeValue.fromN("200")), Set.of(), 0);
     long changedAt = System.currentTimeMillis();
-    await(
+    Await.until(
         "fast ticks",
         5_000,
         () ->
@@ -227,7 +216,7 @@ class LocalRuntimeEndToEndTest {
           100 + 50L * i,
           Map.of("offsetMs", AttributeValue.fromN(Integer.toString(7 * i))));
     }
-    await(
+    Await.until(
         "all ticking",
         5_000,
         () -> receipts.stream().map(DriftProbe.Receipt::jobId).distinct().count() == 5);
@@ -235,7 +224,7 @@ class LocalRuntimeEndToEndTest {
     runtime.close();
     int beforeRestart = receipts.size();
     runtime = startRuntime();
-    await("ticking again", 5_000, () -> receipts.size() > beforeRestart + 25);
+    Await.until("ticking again", 5_000, () -> receipts.size() > beforeRestart + 25);
     Thread.sleep(1_000);
     Set<String> seen = new HashSet<>();
     for (DriftProbe.Receipt r : receipts) {
@@ -251,7 +240,7 @@ class LocalRuntimeEndToEndTest {
   @Test
   void invalid_items_are_marked_and_every_other_job_keeps_ticking() throws Exception {
     putRaw("good", DriftProbe.NAME, 100, Map.of());
-    await("good ticking", 5_000, () -> receiptsOf("good").size() >= 3);
+    Await.until("good ticking", 5_000, () -> receiptsOf("good").size() >= 3);
     List<String> bad = new ArrayList<>();
     putRaw("bad-type", DriftProbe.NAME, 100, Map.of("intervalMs", AttributeValue.fromS("100")));
     putRaw(
@@ -261,7 +250,7 @@ class LocalRuntimeEndToEndTest {
     bad.addAll(List.of("bad-type", "bad-zone", "bad-range", "bad-worker"));
     int goodBefore = receiptsOf("good").size();
     for (String id : bad) {
-      await(
+      Await.until(
           id + " INVALID",
           5_000,
           () -> JobStatusView.of(table.get(id).orElseThrow()).status() == JobStatus.INVALID);
@@ -273,7 +262,7 @@ class LocalRuntimeEndToEndTest {
         JobStatusView.of(table.get("bad-worker").orElseThrow())
             .statusReason()
             .contains("not among the workers"));
-    await("good still ticking", 5_000, () -> receiptsOf("good").size() > goodBefore + 5);
+    Await.until("good still ticking", 5_000, () -> receiptsOf("good").size() > goodBefore + 5);
     assertTrue(receipts.stream().noneMatch(r -> r.jobId().startsWith("bad-")));
   }
 
@@ -281,9 +270,9 @@ class LocalRuntimeEndToEndTest {
   void a_failing_worker_shows_in_status_and_delays_no_tick() throws Exception {
     putRaw("failing", "thrower", 100, Map.of());
     putRaw("steady", DriftProbe.NAME, 100, Map.of());
-    await("steady ticking", 5_000, () -> receiptsOf("steady").size() >= 30);
+    Await.until("steady ticking", 5_000, () -> receiptsOf("steady").size() >= 30);
     assertTrue(runtime.lambda().failures() > 10);
-    await(
+    Await.until(
         "errors in the item's status",
         10_000,
         () -> JobStatusView.of(table.get("failing").orElseThrow()).invokeErrors() > 10);

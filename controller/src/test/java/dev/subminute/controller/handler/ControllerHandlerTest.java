@@ -3,10 +3,6 @@ package dev.subminute.controller.handler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.ControllerState;
@@ -14,6 +10,7 @@ import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.controller.testing.LocalController;
+import dev.subminute.controller.testing.TestLambdaContext;
 import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
@@ -53,7 +50,9 @@ class ControllerHandlerTest {
   JsonNode call(String json, long remainingMs) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(
-        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), out, context(remainingMs));
+        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+        out,
+        new TestLambdaContext(remainingMs));
     return JSON.readTree(out.toByteArray());
   }
 
@@ -136,62 +135,5 @@ class ControllerHandlerTest {
         call(JSON.writeValueAsString(state), ControllerHandler.REMAINING_TIME_MARGIN_MS + 300);
     assertEquals(true, out.get("continueAsNew").asBoolean());
     assertEquals("old-1-g1", out.get("nextExecutionName").asText());
-  }
-
-  static Context context(long remainingMs) {
-    long deadline = System.currentTimeMillis() + remainingMs;
-    return new Context() {
-      public String getAwsRequestId() {
-        return "req-1";
-      }
-
-      public String getLogGroupName() {
-        return "/aws/lambda/controller";
-      }
-
-      public String getLogStreamName() {
-        return "stream";
-      }
-
-      public String getFunctionName() {
-        return "controller";
-      }
-
-      public String getFunctionVersion() {
-        return "$LATEST";
-      }
-
-      public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:us-east-1:123456789012:function:controller";
-      }
-
-      public CognitoIdentity getIdentity() {
-        return null;
-      }
-
-      public ClientContext getClientContext() {
-        return null;
-      }
-
-      public int getRemainingTimeInMillis() {
-        return (int) (deadline - System.currentTimeMillis());
-      }
-
-      public int getMemoryLimitInMB() {
-        return 512;
-      }
-
-      public LambdaLogger getLogger() {
-        return new LambdaLogger() {
-          public void log(String message) {
-            System.out.print(message);
-          }
-
-          public void log(byte[] message) {
-            System.out.print(new String(message, StandardCharsets.UTF_8));
-          }
-        };
-      }
-    };
   }
 }
