@@ -257,6 +257,7 @@ public final class SubminuteStack extends Stack {
     output("ReconcilerFunctionArn", reconciler.getFunctionArn());
     output("HttpPollWorkerArn", httpPoll.getFunctionArn());
     output("DriftProbeWorkerArn", driftProbe.getFunctionArn());
+    output("DriftProbeLogGroupName", driftProbe.getLogGroup().getLogGroupName());
     suppressExplainedFindings();
   }
 

@@ -2,8 +2,11 @@ package dev.subminute.loadtest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.ControllerConfig;
+import dev.subminute.loadtest.aws.DeployedRun;
+import dev.subminute.loadtest.aws.DeployedStack;
 import dev.subminute.local.LocalLambda;
 import dev.subminute.local.LocalRuntime;
+import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.worker.DriftProbe;
@@ -98,8 +101,30 @@ public final class LoadtestCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "no progress line")
   boolean quiet;
 
+  @Option(
+      names = "--stack",
+      description =
+          "run against this deployed stack (AWS credentials and region from the default chains)")
+  String stack;
+
+  @Option(
+      names = "--table",
+      description = "run against this real table; needs --worker-arn and --probe-log-group")
+  String table;
+
+  @Option(names = "--worker-arn", description = "with --table: the deployed drift-probe worker")
+  String workerArn;
+
+  @Option(
+      names = "--probe-log-group",
+      description = "with --table: the drift-probe worker's log group")
+  String probeLogGroup;
+
   @Override
   public Integer call() throws Exception {
+    if (stack != null || table != null) {
+      return runDeployed();
+    }
     Result result = run(System.err);
     System.out.println(result.json());
     return 0;
@@ -325,6 +350,46 @@ public final class LoadtestCommand implements Callable<Integer> {
         collector.missedByController(),
         metrics.maxRssMb());
     progress.flush();
+  }
+
+  /** The same plan and accounting against AWS: see {@link DeployedRun}. */
+  private int runDeployed() throws Exception {
+    DeployedStack target;
+    if (stack != null) {
+      target =
+          DeployedStack.describe(
+              software.amazon.awssdk.services.cloudformation.CloudFormationClient.create(), stack);
+    } else if (workerArn == null || probeLogGroup == null) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this),
+          "--table needs --worker-arn and --probe-log-group (or use --stack)");
+    } else {
+      target = new DeployedStack(table, workerArn, probeLogGroup);
+    }
+    long[] intervals = Durations.range(interval);
+    LoadPlan plan = LoadPlan.create(jobs, intervals[0], intervals[1], 0, 0, null, 0, seed);
+    DeployedRun.Result r =
+        new DeployedRun(
+                new JobTable(DynamoClients.aws(), target.tableName()),
+                software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.create(),
+                target)
+            .run(plan, Durations.millis(duration), System.err);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("jobs", jobs);
+    summary.put("table", target.tableName());
+    summary.put("driftP50Ms", ms(r.drift().getValueAtPercentile(50)));
+    summary.put("driftP99Ms", ms(r.drift().getValueAtPercentile(99)));
+    summary.put("driftP999Ms", ms(r.drift().getValueAtPercentile(99.9)));
+    summary.put("driftMaxMs", ms(r.drift().getMaxValue()));
+    summary.put("lagP50Ms", ms(r.lag().getValueAtPercentile(50)));
+    summary.put("lagP99Ms", ms(r.lag().getValueAtPercentile(99)));
+    summary.put("lagMaxMs", ms(r.lag().getMaxValue()));
+    summary.put("planned", r.counts().planned());
+    summary.put("fired", r.counts().fired());
+    summary.put("missed", r.counts().missed());
+    summary.put("duplicated", r.counts().duplicated());
+    System.out.println(new ObjectMapper().writeValueAsString(summary));
+    return 0;
   }
 
   private static void batchPut(JobTable table, List<JobItem> items) {
