@@ -97,18 +97,7 @@ public final class SubminuteApp {
       @Override
       public Code controller(Construct scope) {
         if (controller == null) {
-          CfnParameter key =
-              CfnParameter.Builder.create(scope, "ControllerCodeKey")
-                  .type("String")
-                  .defaultValue("subminute-controller-lambda.jar")
-                  .description("S3 key of subminute-controller-*-lambda.jar")
-                  .build();
-          controller =
-              Code.fromCfnParameters(
-                  CfnParametersCodeProps.builder()
-                      .bucketNameParam(bucket(scope))
-                      .objectKeyParam(key)
-                      .build());
+          controller = fromKey(scope, "ControllerCodeKey", "subminute-controller");
         }
         return controller;
       }
@@ -116,20 +105,23 @@ public final class SubminuteApp {
       @Override
       public Code workers(Construct scope) {
         if (workers == null) {
-          CfnParameter key =
-              CfnParameter.Builder.create(scope, "WorkerCodeKey")
-                  .type("String")
-                  .defaultValue("subminute-worker-lambda.jar")
-                  .description("S3 key of subminute-worker-*-lambda.jar")
-                  .build();
-          workers =
-              Code.fromCfnParameters(
-                  CfnParametersCodeProps.builder()
-                      .bucketNameParam(bucket(scope))
-                      .objectKeyParam(key)
-                      .build());
+          workers = fromKey(scope, "WorkerCodeKey", "subminute-worker");
         }
         return workers;
+      }
+
+      private Code fromKey(Construct scope, String parameter, String artifact) {
+        CfnParameter key =
+            CfnParameter.Builder.create(scope, parameter)
+                .type("String")
+                .defaultValue(artifact + "-lambda.jar")
+                .description("S3 key of " + artifact + "-*-lambda.jar")
+                .build();
+        return Code.fromCfnParameters(
+            CfnParametersCodeProps.builder()
+                .bucketNameParam(bucket(scope))
+                .objectKeyParam(key)
+                .build());
       }
     };
   }

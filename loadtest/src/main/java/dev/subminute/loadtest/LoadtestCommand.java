@@ -215,7 +215,6 @@ public final class LoadtestCommand implements Callable<Integer> {
             metrics,
             live);
       }
-      long windowsDone = runtime.windows();
       double cpu = metrics.cpuCores();
       double dynaliteCpu = metrics.helperCpuCores();
       long rss = metrics.maxRssMb();
@@ -292,24 +291,7 @@ public final class LoadtestCommand implements Callable<Integer> {
       var job = plan.jobs().get(i);
       TickCollector.JobTicks ticks = collector.ticksOf(job.jobId());
       if (changed == null) {
-        Accounting.Counts c = Accounting.count(job, ticks.plannedAt, ticks.size, from, to);
-        if (System.getenv("SUBMINUTE_DEBUG") != null && c.missed() > 0) {
-          System.err.println(
-              "MISSED "
-                  + job.jobId()
-                  + " interval "
-                  + job.intervalMs()
-                  + " offset "
-                  + job.offsetMs()
-                  + " "
-                  + c
-                  + " fired "
-                  + java.util.Arrays.toString(
-                      java.util.Arrays.copyOf(ticks.plannedAt, Math.min(ticks.size, 6)))
-                  + " from "
-                  + from);
-        }
-        counts.add(c);
+        counts.add(Accounting.count(job, ticks.plannedAt, ticks.size, from, to));
       } else {
         // the change applies once the runtime has seen it: leave out a settling span
         long settled = changeAt + 3_000 + job.intervalMs();

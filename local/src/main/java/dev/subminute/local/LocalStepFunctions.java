@@ -134,18 +134,6 @@ public final class LocalStepFunctions implements Executions {
   }
 
   private void next(Execution execution, ControllerState out) {
-    if (System.getenv("SUBMINUTE_DEBUG") != null) {
-      System.err.println(
-          System.currentTimeMillis()
-              + " window ended: "
-              + execution.name
-              + " "
-              + out.action()
-              + " "
-              + out.reason()
-              + " unreported "
-              + out.unreportedTicks());
-    }
     switch (out.action()) {
       case "CONTINUE" -> {
         if (out.continueAsNew()) {
@@ -168,10 +156,6 @@ public final class LocalStepFunctions implements Executions {
   }
 
   private void retryLater(Execution execution, Throwable error) {
-    if (System.getenv("SUBMINUTE_DEBUG") != null) {
-      System.err.println(
-          System.currentTimeMillis() + " window failed: " + execution.name + " " + error);
-    }
     failedWindows.increment();
     execution.failures++;
     long backoff = Math.min(MAX_BACKOFF_MS, 500L << Math.min(execution.failures, 6));

@@ -81,7 +81,7 @@ public final class JobTimer {
         latestSkipped = nextPlanned;
       } else {
         latestSkipped = NONE; // this late tick is the one FIRE_ONCE would fire
-        fire(nextPlanned, nowNanos);
+        fire(nextPlanned, segment.intervalMs(), nowNanos);
       }
       lastPlanned = nextPlanned;
       planAfter(nextPlanned);
@@ -96,7 +96,7 @@ public final class JobTimer {
   private void fireOnceForSkipped(long latestSkipped, long nowNanos) {
     if (latestSkipped != NONE && job.misfire() == Misfire.FIRE_ONCE) {
       missed--;
-      fire(latestSkipped, nowNanos);
+      fire(latestSkipped, TickGrid.intervalAt(job, latestSkipped), nowNanos);
     }
   }
 
@@ -125,10 +125,10 @@ public final class JobTimer {
     invokeErrors.incrementAndGet();
   }
 
-  private void fire(long planned, long nowNanos) {
+  private void fire(long planned, long intervalMs, long nowNanos) {
     long driftNanos = nowNanos - monoAt(planned);
     long firedAtMicros = wallAnchorMicros + (nowNanos - monoAnchorNanos) / 1_000;
-    loop.dispatcher().dispatch(this, job, planned, firedAtMicros);
+    loop.dispatcher().dispatch(this, job, planned, intervalMs, firedAtMicros);
     fired++;
     driftMicros.recordValue(Math.min(Math.max(driftNanos / 1_000, 0), 60_000_000L));
     loop.listener().fired(job.jobId(), planned, driftNanos);

@@ -18,23 +18,19 @@ public final class TickDispatcher {
     this.pool = pool;
   }
 
-  void dispatch(JobTimer timer, Job job, long plannedAt, long firedAtMicros) {
+  void dispatch(JobTimer timer, Job job, long plannedAt, long intervalMs, long firedAtMicros) {
     try {
-      pool.execute(() -> invoke(timer, job, plannedAt, firedAtMicros));
+      pool.execute(() -> invoke(timer, job, plannedAt, intervalMs, firedAtMicros));
     } catch (RejectedExecutionException saturated) {
       timer.invokeFailed();
     }
   }
 
-  private void invoke(JobTimer timer, Job job, long plannedAt, long firedAtMicros) {
+  private void invoke(
+      JobTimer timer, Job job, long plannedAt, long intervalMs, long firedAtMicros) {
     WorkerEvent event =
         new WorkerEvent(
-            job.jobId(),
-            plannedAt,
-            firedAtMicros,
-            intervalOf(job, plannedAt),
-            job.payloadJson(),
-            timer.execution);
+            job.jobId(), plannedAt, firedAtMicros, intervalMs, job.payloadJson(), timer.execution);
     try {
       invoker
           .invoke(job.workerArn(), event)
@@ -47,9 +43,5 @@ public final class TickDispatcher {
     } catch (RuntimeException e) {
       timer.invokeFailed();
     }
-  }
-
-  private static long intervalOf(Job job, long plannedAt) {
-    return dev.subminute.model.TickGrid.intervalAt(job, plannedAt);
   }
 }

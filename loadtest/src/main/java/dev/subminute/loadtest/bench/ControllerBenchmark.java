@@ -112,9 +112,6 @@ public final class ControllerBenchmark {
                 .runWindow(state, time.monoNanos() + window * 1_000_000)
                 .get(window + 30_000, TimeUnit.MILLISECONDS);
         windows++;
-        if (System.getenv("BENCH_DEBUG") != null) {
-          System.out.println(state);
-        }
         maxRssKb = Math.max(maxRssKb, rssKb());
         if (runMs > 120_000) {
           System.out.printf(

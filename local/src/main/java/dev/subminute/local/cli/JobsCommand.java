@@ -8,13 +8,11 @@ import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.ProfileRuleItem;
-import dev.subminute.model.dynamodb.UserWriteConflictException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -247,14 +245,7 @@ public final class JobsCommand implements Runnable {
 
     @Override
     int run(JobTable table, PrintWriter out, PrintWriter err) {
-      return Values.setWithRetry(
-          table,
-          jobId,
-          Map.of("running", AttributeValue.fromBool(false)),
-          Set.of(),
-          out,
-          err,
-          "paused " + jobId);
+      return Values.setRunning(table, jobId, false, out, err);
     }
   }
 
@@ -267,14 +258,7 @@ public final class JobsCommand implements Runnable {
 
     @Override
     int run(JobTable table, PrintWriter out, PrintWriter err) {
-      return Values.setWithRetry(
-          table,
-          jobId,
-          Map.of("running", AttributeValue.fromBool(true)),
-          Set.of(),
-          out,
-          err,
-          "resumed " + jobId);
+      return Values.setRunning(table, jobId, true, out, err);
     }
   }
 
@@ -344,10 +328,5 @@ public final class JobsCommand implements Runnable {
       out.println("deleted " + jobId);
       return 0;
     }
-  }
-
-  static int conflict(PrintWriter err, UserWriteConflictException e) {
-    err.println(e.getMessage());
-    return NOT_FOUND;
   }
 }

@@ -53,6 +53,19 @@ final class Values {
     }
   }
 
+  /** pause and resume: {@code running} set, whatever else the item holds. */
+  static int setRunning(
+      JobTable table, String jobId, boolean running, PrintWriter out, PrintWriter err) {
+    return setWithRetry(
+        table,
+        jobId,
+        Map.of("running", AttributeValue.fromBool(running)),
+        Set.of(),
+        out,
+        err,
+        (running ? "resumed " : "paused ") + jobId);
+  }
+
   /**
    * Reads the version, writes if nobody wrote since, and tries again a few times if somebody did.
    */
