@@ -54,7 +54,8 @@ public final class LocalLambda implements WorkerInvoker, AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    pool.allowCoreThreadTimeOut(true);
+    // threads started now, not on a job's first ticks (a thread start costs those ticks a few ms)
+    pool.prestartAllCoreThreads();
     functions.put(name, new Function(worker, pool));
     return this;
   }

@@ -99,6 +99,8 @@ public final class LocalRuntime implements AutoCloseable {
   private final Controller controller;
   private volatile Reconciler.Outcome lastDiscovery = new Reconciler.Outcome(0, 0, 0, 0);
   private volatile long lastScanMs;
+  private final java.util.concurrent.atomic.LongAdder scans =
+      new java.util.concurrent.atomic.LongAdder();
 
   private LocalRuntime(
       Options options, LocalLambda lambda, WorkerInvoker invoker, TickListener extraListener) {
@@ -132,8 +134,8 @@ public final class LocalRuntime implements AutoCloseable {
             .withAsyncHandover(statusWriter);
     stepFunctions = new LocalStepFunctions(controller, table, time, scheduler, io);
     reconciler = new Reconciler(table, stepFunctions, lambda.policy(), System::currentTimeMillis);
-    scheduler.scheduleWithFixedDelay(
-        this::discover, 0, options.scanPeriodMs(), TimeUnit.MILLISECONDS);
+    // one discovery loop: each scan schedules the next (never also a fixed-delay task)
+    scheduler.execute(this::discover);
   }
 
   public static LocalRuntime start(Options options, LocalLambda lambda) {
@@ -156,6 +158,7 @@ public final class LocalRuntime implements AutoCloseable {
    */
   private void discover() {
     long start = System.nanoTime();
+    scans.increment();
     try {
       List<Map<String, AttributeValue>> items = table.scanAll().toList();
       feed.publish(items);
@@ -202,6 +205,11 @@ public final class LocalRuntime implements AutoCloseable {
 
   public Reconciler.Outcome lastDiscovery() {
     return lastDiscovery;
+  }
+
+  /** Table scans since start: one loop, so about one per scan period. */
+  public long scans() {
+    return scans.sum();
   }
 
   public long lastScanMs() {
