@@ -168,8 +168,10 @@ public final class Host implements AutoCloseable {
       long nowMs = wallMillis();
       ShardView view;
       try {
-        store.beat(hostId, nowMs);
-        registered = true;
+        if (!leaving) {
+          store.beat(hostId, nowMs);
+          registered = true;
+        }
         view = store.read(config.shards());
       } catch (RuntimeException unreachable) {
         storageErrors++; // the fences run out by themselves
@@ -221,10 +223,10 @@ public final class Host implements AutoCloseable {
         store.release(lease.shard(), hostId, lease.epoch(), nowMs + 1); // a leftover of this host
       } else if (store.renew(shard.shard, hostId, shard.epoch, nowMs + config.leaseMs())) {
         shard.fence.confirm(validUntilNanos);
-      } else {
+      } else if (shard.offeredTo == null) {
         shard.fence.revoke();
         drop(shard);
-      }
+      } // else the offer was taken: firing goes on up to the handoff instant
     } catch (RuntimeException unreachable) {
       storageErrors++; // the fence runs out unless a later renewal succeeds
     }
@@ -421,6 +423,11 @@ public final class Host implements AutoCloseable {
       call(
           () -> {
             leaving = true;
+            try {
+              store.leave(hostId); // others stop counting this host before it offers its shards
+            } catch (RuntimeException unreachable) {
+              storageErrors++;
+            }
             leaseTick();
           });
       long deadline =

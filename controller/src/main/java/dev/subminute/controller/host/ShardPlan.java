@@ -68,7 +68,7 @@ public record ShardPlan(
     renew.stream().filter(l -> l.nextOwner() == null).forEach(keeping::add);
     int mine = keeping.size() + offeredToMe.size();
     int myTarget = target.getOrDefault(me, 0);
-    List<ShardLease> take = new ArrayList<>(offeredToMe);
+    List<ShardLease> take = new ArrayList<>(leaving ? List.of() : offeredToMe);
     if (!leaving) {
       for (int i = 0; i < takeable.size() && mine < myTarget; i++, mine++) {
         take.add(takeable.get(i));

@@ -111,6 +111,13 @@ class ShardPlanTest {
     assertEquals(2, plan(view, "a", false).take().size());
   }
 
+  @Test
+  void a_leaving_host_takes_no_offer() {
+    Map<Integer, ShardLease> leases = new HashMap<>();
+    leases.put(0, new ShardLease(0, "b", NOW + LEASE, 3, "a", NOW + 3_000, 0));
+    assertTrue(plan(view(leases, 1, "a", "b"), "a", true).take().isEmpty());
+  }
+
   static List<Integer> shards(List<ShardLease> leases) {
     return leases.stream().map(ShardLease::shard).toList();
   }
