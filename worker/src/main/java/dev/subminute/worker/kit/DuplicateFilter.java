@@ -26,17 +26,15 @@ public final class DuplicateFilter {
   }
 
   private final TickLedger ledger;
-  private final String ledgerName;
   private final Consumer<String> log;
   private final LongAdder ledgerErrors = new LongAdder();
 
   /**
-   * @param ledgerName how log lines name the ledger, such as the table name
-   * @param log where the kit says what it does about errors
+   * @param ledger where ticks are recorded; its {@code toString} names it in log lines
+   * @param log where the filter says what it does about errors
    */
-  public DuplicateFilter(TickLedger ledger, String ledgerName, Consumer<String> log) {
+  public DuplicateFilter(TickLedger ledger, Consumer<String> log) {
     this.ledger = ledger;
-    this.ledgerName = ledgerName;
     this.log = log;
   }
 
@@ -49,7 +47,7 @@ public final class DuplicateFilter {
     if (table == null || table.isBlank()) {
       return keepingNoRecord(log);
     }
-    return new DuplicateFilter(new DynamoTickLedger(DynamoClients.aws(), table), table, log);
+    return new DuplicateFilter(new DynamoTickLedger(DynamoClients.aws(), table), log);
   }
 
   /** A filter that runs every delivery; it says so once, here. */
@@ -59,7 +57,7 @@ public final class DuplicateFilter {
             + " is not set: this worker keeps no record of its ticks and runs duplicate"
             + " deliveries. Set it to a DynamoDB table with partition key key (S) and TTL"
             + " attribute expiresAt to drop them.");
-    return new DuplicateFilter(null, null, log);
+    return new DuplicateFilter(null, log);
   }
 
   /**
@@ -117,8 +115,8 @@ public final class DuplicateFilter {
             + event.plannedAt()
             + " "
             + what
-            + " (dedupe table "
-            + ledgerName
+            + " ("
+            + ledger
             + ": "
             + e
             + "). Ledger errors so far: "

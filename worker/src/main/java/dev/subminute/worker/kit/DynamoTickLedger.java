@@ -52,6 +52,11 @@ public final class DynamoTickLedger implements TickLedger {
                 .key(Map.of("key", AttributeValue.fromS(key(jobId, plannedAt)))));
   }
 
+  @Override
+  public String toString() {
+    return "dedupe table " + tableName;
+  }
+
   /** {@code jobId@plannedAt}: job ids never contain {@code @}. */
   static String key(String jobId, long plannedAt) {
     return jobId + '@' + plannedAt;

@@ -27,7 +27,7 @@ public final class DriftProbeHandler extends WorkerHandler {
   }
 
   @Override
-  void dropped(WorkerEvent event) {
+  protected void dropped(WorkerEvent event) {
     probe.recordDuplicate(event);
   }
 }

@@ -53,6 +53,7 @@ class DuplicateFilterTest {
       throws Exception {
     String table = LedgerTables.create();
     LedgerTables.filter(table, log::add).runOnce(tick(1_700_000_000_250L), runs::incrementAndGet);
+    assertEquals(List.of(), log);
 
     Map<String, AttributeValue> item =
         SharedDynalite.client()
