@@ -2,6 +2,7 @@ package dev.subminute.worker.kit;
 
 import dev.subminute.model.WorkerEvent;
 import dev.subminute.model.dynamodb.DynamoClients;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -25,6 +26,17 @@ public final class DuplicateFilter {
     void run() throws Exception;
   }
 
+  private static final TickLedger NO_RECORD =
+      new TickLedger() {
+        @Override
+        public boolean recordFirst(String jobId, long plannedAt) {
+          return true;
+        }
+
+        @Override
+        public void forget(String jobId, long plannedAt) {}
+      };
+
   private final TickLedger ledger;
   private final Consumer<String> log;
   private final LongAdder ledgerErrors = new LongAdder();
@@ -34,7 +46,7 @@ public final class DuplicateFilter {
    * @param log where the filter says what it does about errors
    */
   public DuplicateFilter(TickLedger ledger, Consumer<String> log) {
-    this.ledger = ledger;
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.log = log;
   }
 
@@ -57,7 +69,7 @@ public final class DuplicateFilter {
             + " is not set: this worker keeps no record of its ticks and runs duplicate"
             + " deliveries. Set it to a DynamoDB table with partition key key (S) and TTL"
             + " attribute expiresAt to drop them.");
-    return new DuplicateFilter(null, log);
+    return new DuplicateFilter(NO_RECORD, log);
   }
 
   /**
@@ -66,13 +78,16 @@ public final class DuplicateFilter {
    * @return true if it ran, false if the delivery was a duplicate and was dropped
    */
   public boolean runOnce(WorkerEvent event, Work work) throws Exception {
-    if (!firstDelivery(event)) {
+    Delivery delivery = record(event);
+    if (delivery == Delivery.DUPLICATE) {
       return false;
     }
     try {
       work.run();
     } catch (Exception | Error e) {
-      forget(event);
+      if (delivery == Delivery.RECORDED) {
+        forget(event);
+      }
       throw e;
     }
     return true;
@@ -83,22 +98,24 @@ public final class DuplicateFilter {
     return ledgerErrors.sum();
   }
 
-  private boolean firstDelivery(WorkerEvent event) {
-    if (ledger == null) {
-      return true;
-    }
+  private enum Delivery {
+    RECORDED,
+    UNRECORDED,
+    DUPLICATE
+  }
+
+  private Delivery record(WorkerEvent event) {
     try {
-      return ledger.recordFirst(event.jobId(), event.plannedAt());
+      return ledger.recordFirst(event.jobId(), event.plannedAt())
+          ? Delivery.RECORDED
+          : Delivery.DUPLICATE;
     } catch (RuntimeException e) {
       ledgerError(event, "could not be recorded, so it runs without a record", e);
-      return true;
+      return Delivery.UNRECORDED;
     }
   }
 
   private void forget(WorkerEvent event) {
-    if (ledger == null) {
-      return;
-    }
     try {
       ledger.forget(event.jobId(), event.plannedAt());
     } catch (RuntimeException e) {

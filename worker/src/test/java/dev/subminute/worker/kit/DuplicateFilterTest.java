@@ -85,6 +85,23 @@ class DuplicateFilterTest {
   }
 
   @Test
+  void a_failed_tick_on_an_unreachable_table_counts_only_the_record_it_could_not_make() {
+    DuplicateFilter filter = LedgerTables.filter("no-such-table", log::add);
+
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            filter.runOnce(
+                tick(1_000),
+                () -> {
+                  throw new IllegalStateException("endpoint down");
+                }));
+
+    assertEquals(1, filter.ledgerErrors());
+    assertEquals(1, log.size());
+  }
+
+  @Test
   void a_tick_whose_work_failed_is_forgotten_so_a_retry_runs_it() throws Exception {
     DuplicateFilter filter = LedgerTables.filter(LedgerTables.create(), log::add);
     IllegalStateException down = new IllegalStateException("endpoint down");
