@@ -2,6 +2,7 @@ package dev.subminute.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.subminute.controller.testing.PythonTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,8 @@ class CloudFormationTemplateIT {
     Files.writeString(file, generated);
     // W3005: the CDK adds a DependsOn on each function's role that its GetAtt already implies
     Process lint =
-        new ProcessBuilder("cfn-lint", "--ignore-checks", "W3005", "--", file.toString())
+        new ProcessBuilder(
+                PythonTools.command("cfn-lint", "--ignore-checks", "W3005", "--", file.toString()))
             .redirectErrorStream(true)
             .start();
     String out = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -46,7 +48,6 @@ class CloudFormationTemplateIT {
       lint.destroyForcibly();
       throw new AssertionError("cfn-lint did not finish in 120 s");
     }
-    assertEquals(
-        0, lint.exitValue(), "cfn-lint (install with pip install cfn-lint) reported:\n" + out);
+    assertEquals(0, lint.exitValue(), "cfn-lint reported:\n" + out);
   }
 }

@@ -4,7 +4,7 @@ import dev.subminute.controller.core.WorkerInvoker;
 import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.model.WorkerEvent;
 import dev.subminute.worker.Worker;
-import dev.subminute.worker.WorkerEvents;
+import dev.subminute.worker.kit.Tick;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +89,7 @@ public final class LocalLambda implements WorkerInvoker, AutoCloseable {
           .execute(
               () -> {
                 try {
-                  function.worker().handle(event, WorkerEvents.payloadOf(event));
+                  function.worker().handle(event, Tick.of(event).payload());
                   done.complete(null);
                 } catch (Exception | Error e) {
                   failures.increment();

@@ -40,9 +40,17 @@ public final class DriftProbe implements Worker {
 
   @Override
   public void handle(WorkerEvent event, JsonNode payload) {
+    record(event, !duplicates.firstDelivery(event.jobId(), event.plannedAt()));
+  }
+
+  /** Records a delivery that was found to be a duplicate before it reached this probe. */
+  public void recordDuplicate(WorkerEvent event) {
+    record(event, true);
+  }
+
+  private void record(WorkerEvent event, boolean duplicate) {
     Instant now = clock.instant();
     long receivedAt = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    boolean duplicate = !duplicates.firstDelivery(event.jobId(), event.plannedAt());
     recorder.record(
         new Receipt(
             event.jobId(), event.plannedAt(), event.firedAtMicros(), receivedAt, duplicate));

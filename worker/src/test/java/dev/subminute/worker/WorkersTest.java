@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.subminute.model.WorkerEvent;
-import java.io.ByteArrayInputStream;
+import dev.subminute.worker.kit.Tick;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -74,7 +73,7 @@ class WorkersTest {
   void http_poll_gets_the_url_and_records_status_and_latency() throws Exception {
     HttpPoll poll = new HttpPoll(polls::add);
     WorkerEvent e = event("{\"url\":\"" + url("/ok") + "\"}");
-    poll.handle(e, WorkerEvents.payloadOf(e));
+    poll.handle(e, Tick.of(e).payload());
     assertEquals(List.of("1000"), seenPlannedAt);
     assertEquals(200, polls.get(0).status());
     assertTrue(polls.get(0).latencyMicros() > 0);
@@ -84,7 +83,7 @@ class WorkersTest {
   void http_poll_fails_on_an_error_status_and_records_it() {
     HttpPoll poll = new HttpPoll(polls::add);
     WorkerEvent e = event("{\"url\":\"" + url("/down") + "\"}");
-    assertThrows(IllegalStateException.class, () -> poll.handle(e, WorkerEvents.payloadOf(e)));
+    assertThrows(IllegalStateException.class, () -> poll.handle(e, Tick.of(e).payload()));
     assertEquals(503, polls.get(0).status());
   }
 
@@ -92,7 +91,7 @@ class WorkersTest {
   void http_poll_gives_up_after_its_timeout() {
     HttpPoll poll = new HttpPoll(polls::add);
     WorkerEvent e = event("{\"url\":\"" + url("/slow") + "\",\"timeoutMs\":100}");
-    assertThrows(HttpTimeoutException.class, () -> poll.handle(e, WorkerEvents.payloadOf(e)));
+    assertThrows(HttpTimeoutException.class, () -> poll.handle(e, Tick.of(e).payload()));
     assertEquals(0, polls.get(0).status());
   }
 
@@ -102,7 +101,7 @@ class WorkersTest {
     IllegalArgumentException x =
         assertThrows(
             IllegalArgumentException.class,
-            () -> poll.handle(event("{}"), WorkerEvents.payloadOf(event("{}"))));
+            () -> poll.handle(event("{}"), Tick.of(event("{}")).payload()));
     assertTrue(x.getMessage().contains("payload.url"));
   }
 
@@ -118,17 +117,5 @@ class WorkersTest {
     assertTrue(receipts.get(1).duplicate());
     assertEquals(50, receipts.get(0).dispatchDriftMicros());
     assertEquals(3_000, receipts.get(0).receiptLagMicros());
-  }
-
-  @Test
-  void the_lambda_event_parses_into_the_worker_event() throws Exception {
-    String json =
-        "{\"jobId\":\"j\",\"plannedAt\":1000,\"firedAt\":1000050,\"intervalMs\":500,\"payload\":{\"url\":\"x\"},\"execution\":\"j-1\"}";
-    WorkerEvents.Parsed parsed =
-        WorkerEvents.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
-    assertEquals(
-        new WorkerEvent("j", 1000, 1000050, 500, "{\"url\":\"x\"}", "j-1"), parsed.event());
-    assertEquals("x", parsed.payload().get("url").asText());
-    assertEquals(json, parsed.event().toJson());
   }
 }

@@ -175,7 +175,7 @@ public final class ControllerHandler implements RequestStreamHandler {
                   policy,
                   config,
                   time)
-              .withMetrics(new EmbeddedMetricFormat(System.out, System::currentTimeMillis));
+              .withMetrics(new EmbeddedMetricFormat());
       Function<String, Reconciler> reconcilers =
           arn -> {
             String stateMachine = arn != null ? arn : env.stateMachineArn();

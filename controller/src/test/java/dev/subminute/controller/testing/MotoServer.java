@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** moto in server mode on a free loopback port: a local Step Functions API. Fails if missing. */
+/**
+ * moto in server mode on a free loopback port: a local Step Functions API, at the pinned version
+ * (see {@link PythonTools}). Fails if it cannot start.
+ */
 public final class MotoServer implements AutoCloseable {
   private final Process process;
   private final int port;
@@ -23,17 +26,15 @@ public final class MotoServer implements AutoCloseable {
     int port = DynaliteServer.freePort();
     Path log = Files.createTempFile("moto-", ".log");
     Process process =
-        new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+        new ProcessBuilder(
+                PythonTools.command("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port)))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "moto_server exited: "
-                + Files.readString(log)
-                + " (install it with pip install 'moto[server]')");
+        throw new IllegalStateException("moto_server exited: " + Files.readString(log));
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);

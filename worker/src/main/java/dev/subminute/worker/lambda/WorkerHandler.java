@@ -1,33 +1,26 @@
 package dev.subminute.worker.lambda;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.subminute.worker.Worker;
-import dev.subminute.worker.WorkerEvents;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.subminute.worker.kit.DuplicateFilter;
+import dev.subminute.worker.kit.Tick;
+import dev.subminute.worker.kit.TickHandler;
+import java.util.function.Consumer;
 
-/** Runs a worker as a Lambda function on the controller's async event. */
-abstract class WorkerHandler implements RequestStreamHandler {
+/** Runs an example worker as a Lambda function, once per tick. */
+abstract class WorkerHandler extends TickHandler {
   private final Worker worker;
 
-  WorkerHandler(Worker worker) {
+  WorkerHandler(Worker worker, DuplicateFilter duplicates, Consumer<String> log) {
+    super(duplicates, log);
     this.worker = worker;
   }
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context)
-      throws IOException {
-    WorkerEvents.Parsed parsed = WorkerEvents.parse(input);
-    try {
-      worker.handle(parsed.event(), parsed.payload());
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    output.write("{}".getBytes(StandardCharsets.UTF_8));
+  protected void onTick(Tick tick) throws Exception {
+    worker.handle(tick.event(), tick.payload());
+  }
+
+  static Consumer<String> stdout() {
+    return System.out::println;
   }
 }
