@@ -10,6 +10,7 @@ public final class Main {
     System.exit(
         SubminuteCommand.commandLine()
             .addSubcommand("loadtest", new LoadtestCommand())
+            .addSubcommand("soak", new dev.subminute.loadtest.soak.SoakCommand())
             .execute(args));
   }
 }
