@@ -130,6 +130,7 @@ public final class LocalRuntime implements AutoCloseable {
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private volatile Discovery lastDiscovery = new Discovery(0, 0, 0);
+  private volatile List<StoredJob> lastItems = List.of();
   private volatile long lastScanMs;
   private volatile boolean closed;
 
@@ -214,7 +215,7 @@ public final class LocalRuntime implements AutoCloseable {
               Host leaving = host;
               host = successor;
               windows.increment();
-              scheduler.execute(this::discover); // the successor learns the items at once
+              successor.offerItems(lastItems); // the items as last scanned, at once
               leaving.close();
               hosts.remove(leaving);
             }
@@ -240,6 +241,7 @@ public final class LocalRuntime implements AutoCloseable {
     scans.increment();
     try {
       List<StoredJob> items = jobs.storedJobs(table.scanAll().toList());
+      lastItems = items;
       hosts.forEach(h -> h.offerItems(items));
       int running = 0;
       int invalid = 0;
