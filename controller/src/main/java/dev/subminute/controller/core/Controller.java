@@ -37,11 +37,6 @@ public final class Controller {
       new ConcurrentHashMap<>();
   private volatile boolean shuttingDown;
   private volatile WindowMetrics metrics = WindowMetrics.NONE;
-  private volatile boolean asyncHandover;
-  private volatile java.util.concurrent.Executor statusWriter;
-  private final Map<String, Long> leases = new ConcurrentHashMap<>();
-  private final Map<String, StatusUpdate> unreported = new ConcurrentHashMap<>();
-  private final Map<String, JobTimer> activeByJob = new ConcurrentHashMap<>();
 
   /** A window that ended with CONTINUE here, holding the lease: the next one can start at once. */
   private record Handover(String owner, long endedAtMs, long leaseUntil) {}
@@ -66,17 +61,6 @@ public final class Controller {
     return this;
   }
 
-  /**
-   * CONTINUE hands over to the next window at once and renews the lease and writes status in the
-   * background: no tick waits for storage, however slow. For hosts that run the next window in the
-   * same process (the embedded runtime); a Lambda returns its state only after writing.
-   */
-  public Controller withAsyncHandover(java.util.concurrent.Executor statusWriter) {
-    this.asyncHandover = true;
-    this.statusWriter = statusWriter;
-    return this;
-  }
-
   public ControllerConfig config() {
     return config;
   }
@@ -94,8 +78,8 @@ public final class Controller {
     if (handover != null
         && known != null
         && handover.owner().equals(in.owner())
-        && (asyncHandover || nowMs - handover.endedAtMs() < config.refreshMs())
-        && handover.leaseUntil() > nowMs + (asyncHandover ? 0 : config.windowMs())) {
+        && nowMs - handover.endedAtMs() < config.refreshMs()
+        && handover.leaseUntil() > nowMs + config.windowMs()) {
       // the item was watched until a moment ago and the lease covers this window
       return tick(in, known, windowEndNanos, in.unreportedTicks(), in.unreportedMissed());
     }
@@ -136,7 +120,6 @@ public final class Controller {
         if (!table.writeStatusAsOwner(jobId, in.owner(), leaseUntil, nowMs, running)) {
           return CompletableFuture.completedFuture(ownedElsewhere(in));
         }
-        leases.put(jobId, leaseUntil);
         unreportedTicks = 0;
         unreportedMissed = 0;
       } catch (SdkException unavailable) {
@@ -233,11 +216,9 @@ public final class Controller {
               }
             }));
     active.put(timer, out);
-    activeByJob.put(in.jobId(), timer);
     out.whenComplete(
         (state, error) -> {
           active.remove(timer);
-          activeByJob.remove(in.jobId(), timer);
         });
     if (out.isDone()) {
       watch.get().close();
@@ -270,28 +251,12 @@ public final class Controller {
             new StatusUpdate(
                 status, reason, lastPlanned, ticks, missed, result.invokeErrors(), drift(result));
         try {
-          table.releaseAsOwner(in.jobId(), in.owner(), nowMs, plusUnreported(in.jobId(), update));
-          unreported.remove(in.jobId());
+          table.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);
         } catch (SdkException unavailable) {
           // the lease runs out by itself
         }
       }
       return state(in, lastPlanned, windows, "STOP", null, reason, 0, 0);
-    }
-    if (asyncHandover && result.action() == WindowResult.Action.CONTINUE) {
-      handovers.put(
-          in.jobId(), new Handover(in.owner(), nowMs, leases.getOrDefault(in.jobId(), 0L)));
-      StatusUpdate counts =
-          new StatusUpdate(
-              JobStatus.RUNNING,
-              null,
-              lastPlanned,
-              ticks,
-              missed,
-              result.invokeErrors(),
-              drift(result));
-      statusWriter.execute(() -> renewAfterHandover(in.jobId(), in.owner(), counts));
-      return state(in, lastPlanned, windows, "CONTINUE", null, result.reason(), 0, 0);
     }
     Long resumeAtMs = result.action() == WindowResult.Action.WAIT ? result.resumeAtMs() : null;
     long leaseUntil =
@@ -306,12 +271,9 @@ public final class Controller {
             result.invokeErrors(),
             drift(result));
     try {
-      if (!table.writeStatusAsOwner(
-          in.jobId(), in.owner(), leaseUntil, nowMs, plusUnreported(in.jobId(), update))) {
+      if (!table.writeStatusAsOwner(in.jobId(), in.owner(), leaseUntil, nowMs, update)) {
         return ownedElsewhere(in);
       }
-      unreported.remove(in.jobId());
-      leases.put(in.jobId(), leaseUntil);
       ticks = 0;
       missed = 0;
       if (result.action() == WindowResult.Action.CONTINUE) {
@@ -356,43 +318,6 @@ public final class Controller {
 
   private final int windowsPerExecution() {
     return config.windowsPerExecution();
-  }
-
-  /** The lease renewal and status write of an asynchronous handover, off the timing path. */
-  private void renewAfterHandover(String jobId, String owner, StatusUpdate counts) {
-    long nowMs = wallMillis();
-    // windows may run up to a quarter longer than configured (hosts spread them out)
-    long leaseUntil = nowMs + config.windowMs() * 5 / 4 + config.leaseGraceMs();
-    StatusUpdate update = plusUnreported(jobId, counts);
-    try {
-      if (table.writeStatusAsOwner(jobId, owner, leaseUntil, nowMs, update)) {
-        unreported.remove(jobId);
-        leases.put(jobId, leaseUntil);
-      } else {
-        unreported.remove(jobId);
-        JobTimer timer = activeByJob.get(jobId);
-        if (timer != null) {
-          loop.stop(timer, "The job is owned by another execution; this one stops without firing.");
-        }
-      }
-    } catch (SdkException unavailable) {
-      unreported.put(jobId, update); // added to the next write that reaches the table
-    }
-  }
-
-  private StatusUpdate plusUnreported(String jobId, StatusUpdate update) {
-    StatusUpdate earlier = unreported.get(jobId);
-    if (earlier == null) {
-      return update;
-    }
-    return new StatusUpdate(
-        update.status(),
-        update.statusReason(),
-        update.lastTickAt() != null ? update.lastTickAt() : earlier.lastTickAt(),
-        update.ticksDelta() + earlier.ticksDelta(),
-        update.missedDelta() + earlier.missedDelta(),
-        update.invokeErrorsDelta() + earlier.invokeErrorsDelta(),
-        update.driftP99Ms() != null ? update.driftP99Ms() : earlier.driftP99Ms());
   }
 
   private ControllerState stopBeforeStart(ControllerState in, JobDecision.Stop stop, long nowMs) {
