@@ -138,6 +138,9 @@ public final class JobTimer {
 
   /** The counts since the previous call, for a host's periodic status; resets them. */
   TimerCounts takeCounts() {
+    if (ended) {
+      return new TimerCounts(0, 0, 0, null, null); // the window's end reports them
+    }
     TimerCounts counts =
         new TimerCounts(
             fired,
@@ -201,19 +204,27 @@ public final class JobTimer {
     }
     ended = true;
     loop.unschedule(this);
-    WindowResult result =
-        new WindowResult(
-            action,
-            job,
-            lastPlanned == NONE ? null : lastPlanned,
-            resumeAtMs,
-            fired,
-            missed,
-            invokeErrors.get(),
-            driftMicros.getTotalCount() == 0 ? 0 : driftMicros.getValueAtPercentile(99),
-            driftMicros.getMaxValue(),
-            reason);
-    loop.completions().execute(() -> onEnd.accept(result));
+    Job endedJob = job;
+    Long last = lastPlanned == NONE ? null : lastPlanned;
+    long endedFired = fired;
+    long endedMissed = missed;
+    // the histogram is read off the timer thread: an ended timer never records again, and
+    // thousands of windows ending at one handover must not cost the ticks around it
+    loop.completions()
+        .execute(
+            () ->
+                onEnd.accept(
+                    new WindowResult(
+                        action,
+                        endedJob,
+                        last,
+                        resumeAtMs,
+                        endedFired,
+                        endedMissed,
+                        invokeErrors.get(),
+                        driftMicros.getTotalCount() == 0 ? 0 : driftMicros.getValueAtPercentile(99),
+                        driftMicros.getMaxValue(),
+                        reason)));
   }
 
   private long toleranceMs() {

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
  */
 public final class TimerLoop implements AutoCloseable {
   private static final long IDLE_PARK_NANOS = 1_000_000_000L;
+  private static final int COMMANDS_PER_TURN = 64;
 
   /** A hosted timer's window: a century, so it never ends by time. */
   private static final long ENDLESS_NANOS = 100L * 365 * 24 * 3_600 * 1_000_000_000L;
@@ -128,10 +129,15 @@ public final class TimerLoop implements AutoCloseable {
   public void runOnce() {
     Runnable command = commands.poll();
     if (command != null) {
+      int budget = COMMANDS_PER_TURN;
       do {
         command.run();
-      } while ((command = commands.poll()) != null);
-      return;
+      } while (--budget > 0 && (command = commands.poll()) != null);
+      JobTimer due = heap.peek();
+      if (due == null || due.deadlineNanos - time.monoNanos() > 0) {
+        return;
+      }
+      // a burst of commands (thousands of timers starting at a handover) yields to due ticks
     }
     JobTimer head = heap.peek();
     long now = time.monoNanos();
