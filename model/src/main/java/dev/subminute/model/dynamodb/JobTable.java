@@ -54,6 +54,33 @@ public final class JobTable {
   public static final String DRIFT_P99_MS = "driftP99Ms";
   public static final String UPDATED_AT = "updatedAt";
 
+  /** The attributes a user writes (the key and {@code version} aside). */
+  public static final List<String> USER_ATTRIBUTES =
+      List.of(
+          "workerArn",
+          "intervalMs",
+          "running",
+          "payload",
+          "offsetMs",
+          "profile",
+          "timezone",
+          "misfire",
+          "placement");
+
+  /** The attributes the system writes: the status and the lease. */
+  public static final Set<String> STATUS_ATTRIBUTES =
+      Set.of(
+          STATUS,
+          STATUS_REASON,
+          OWNER,
+          LEASE_UNTIL,
+          LAST_TICK_AT,
+          TICKS,
+          MISSED_TICKS,
+          INVOKE_ERRORS,
+          DRIFT_P99_MS,
+          UPDATED_AT);
+
   public static final TableSchema<JobItem> SCHEMA = TableSchema.fromImmutableClass(JobItem.class);
 
   private final DynamoDbClient client;
@@ -126,6 +153,26 @@ public final class JobTable {
                           .expression("attribute_not_exists(#id)")
                           .putExpressionName("#id", JOB_ID)
                           .build()));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Writes a new job given as raw attributes, at version 1; false when an item with that jobId
+   * already exists. The caller validates the item first.
+   */
+  public boolean putIfAbsent(Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> versioned = new HashMap<>(item);
+    versioned.put(VERSION, number(1));
+    try {
+      client.putItem(
+          r ->
+              r.tableName(tableName)
+                  .item(versioned)
+                  .conditionExpression("attribute_not_exists(#id)")
+                  .expressionAttributeNames(Map.of("#id", JOB_ID)));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
