@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * answering on that port is ever mistaken for it), reports a busy port in one line, and exits when
  * its standard input closes or its parent changes, so the server never outlives the JVM that
  * started it, however that JVM ends. Its output is kept in memory (the last lines, for errors), not
- * in a file.
+ * in a file. It ignores SIGINT: a Ctrl-C in the terminal reaches the JVM, which writes the final
+ * status and then stops the server.
  */
 public final class DynaliteServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
@@ -42,6 +43,7 @@ public final class DynaliteServer implements AutoCloseable {
       process.stdin.on('end', () => process.exit(0));
       process.stdin.on('error', () => process.exit(0));
       process.stdin.resume();
+      process.on('SIGINT', () => {});
       const parent = process.ppid;
       setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();
       const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
