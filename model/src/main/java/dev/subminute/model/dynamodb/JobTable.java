@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -80,6 +81,18 @@ public final class JobTable {
           INVOKE_ERRORS,
           DRIFT_P99_MS,
           UPDATED_AT);
+
+  /**
+   * No owner holds the job's lease at {@code :now}: none is named, the lease ran out, or either
+   * attribute has a type no controller writes (a hand edit), which counts as absent rather than as
+   * a lease held forever.
+   */
+  private static final String NOT_HELD =
+      "(attribute_not_exists(#owner) OR NOT attribute_type(#owner, :string)"
+          + " OR NOT attribute_type(#lease, :number) OR #lease < :now)";
+
+  /** The counters that status writes add to; each must be a number (N) for ADD to work. */
+  private static final List<String> COUNTERS = List.of(TICKS, MISSED_TICKS, INVOKE_ERRORS);
 
   public static final TableSchema<JobItem> SCHEMA = TableSchema.fromImmutableClass(JobItem.class);
 
@@ -307,10 +320,11 @@ public final class JobTable {
     e.set(LEASE_UNTIL, number(leaseUntil));
     e.values.put(":me", AttributeValue.fromS(owner));
     e.values.put(":now", number(nowMs));
-    String condition =
-        "attribute_exists(#id) AND (attribute_not_exists(#owner) OR #owner = :me OR #lease < :now)";
+    String condition = "attribute_exists(#id) AND (" + NOT_HELD + " OR #owner = :me)";
     e.names.put("#owner", OWNER);
     e.names.put("#lease", LEASE_UNTIL);
+    e.values.put(":string", AttributeValue.fromS("S"));
+    e.values.put(":number", AttributeValue.fromS("N"));
     return e.apply(condition);
   }
 
@@ -330,7 +344,9 @@ public final class JobTable {
     e.values.put(":now", number(nowMs));
     e.names.put("#owner", OWNER);
     e.names.put("#lease", LEASE_UNTIL);
-    return e.apply("attribute_exists(#id) AND (attribute_not_exists(#owner) OR #lease < :now)");
+    e.values.put(":string", AttributeValue.fromS("S"));
+    e.values.put(":number", AttributeValue.fromS("N"));
+    return e.apply("attribute_exists(#id) AND " + NOT_HELD);
   }
 
   /** Deletes a job; false if there was none. */
@@ -341,6 +357,28 @@ public final class JobTable {
                 r -> r.tableName(tableName).key(key(jobId)).returnValues(ReturnValue.ALL_OLD))
             .attributes();
     return old != null && !old.isEmpty();
+  }
+
+  /** Removes the counters of the job that are not numbers; false if all of them are. */
+  private boolean removeCountersOfWrongType(String jobId) {
+    Map<String, AttributeValue> item = get(jobId).orElse(Map.of());
+    Map<String, String> names = new HashMap<>();
+    for (String counter : COUNTERS) {
+      AttributeValue v = item.get(counter);
+      if (v != null && v.n() == null) {
+        names.put("#c" + names.size(), counter);
+      }
+    }
+    if (names.isEmpty()) {
+      return false;
+    }
+    client.updateItem(
+        r ->
+            r.tableName(tableName)
+                .key(key(jobId))
+                .updateExpression("REMOVE " + String.join(", ", names.keySet()))
+                .expressionAttributeNames(names));
+    return true;
   }
 
   private static Map<String, AttributeValue> key(String jobId) {
@@ -414,7 +452,23 @@ public final class JobTable {
       removes.add(n);
     }
 
+    /**
+     * Writes the update if {@code condition} holds. A counter of another type than a number (a hand
+     * edit) would fail every later ADD and so stop the job's status for good: it is removed and
+     * counted afresh from this write on.
+     */
     boolean apply(String condition) {
+      try {
+        return write(condition);
+      } catch (DynamoDbException e) {
+        if (adds.isEmpty() || !removeCountersOfWrongType(jobId)) {
+          throw e;
+        }
+        return write(condition);
+      }
+    }
+
+    private boolean write(String condition) {
       StringBuilder expression = new StringBuilder("SET ").append(String.join(", ", sets));
       if (!adds.isEmpty()) {
         expression.append(" ADD ").append(String.join(", ", adds));
