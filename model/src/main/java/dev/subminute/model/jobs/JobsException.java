@@ -12,7 +12,7 @@ public abstract sealed class JobsException extends RuntimeException {
 
   /** The input breaks a rule of the job item; nothing was written. */
   public static final class Invalid extends JobsException {
-    public Invalid(String message) {
+    Invalid(String message) {
       super(message, null);
     }
   }

@@ -221,6 +221,33 @@ class SubminuteJobsTest {
     assertEquals(1, valid("raw").version());
   }
 
+  @Test
+  void the_readme_snippet_runs_as_written() {
+    SubminuteJobs jobs = SubminuteJobs.local(SharedDynalite.server().endpoint(), table.name());
+    // from here on as in the README
+    jobs.put(JobSpec.builder("probe-1", "drift-probe", 250).build());
+    jobs.put(
+        JobSpec.builder("poll-1", "http-poll", 1_000)
+            .payloadJson("{\"url\":\"http://127.0.0.1:8080/health\"}")
+            .profileJson(
+                "[{\"days\":\"SAT,SUN\",\"from\":\"00:00\",\"to\":\"24:00\",\"intervalMs\":5000}]")
+            .timezone("Europe/Berlin")
+            .build());
+    jobs.setInterval("probe-1", 500);
+    jobs.update("poll-1", JobChange.builder().intervalMs(2_000).offsetMs(500).build());
+    long ticks = jobs.status("probe-1").ticks();
+    jobs.pause("probe-1");
+    jobs.resume("probe-1");
+    jobs.delete("probe-1");
+    // to here
+    assertEquals(0, ticks);
+    assertTrue(jobs.get("probe-1").isEmpty());
+    Job poll = valid("poll-1");
+    assertEquals(2_000, poll.intervalMs());
+    assertEquals(500, poll.offsetMs());
+    assertEquals(java.time.ZoneId.of("Europe/Berlin"), poll.timezone());
+  }
+
   private Job valid(String jobId) {
     return ((JobValidation.Valid) jobs.get(jobId).orElseThrow().validation()).job();
   }
