@@ -217,7 +217,9 @@ public final class LocalCommand implements Callable<Integer> {
               + (aws ? "on AWS" : "at " + endpoint)
               + " ("
               + rootMessage(e)
-              + "); start it, or leave out --endpoint to run dynalite here",
+              + (aws
+                  ? "); check the AWS credentials and region"
+                  : "); start it, or leave out --endpoint to run dynalite here"),
           e);
     } catch (RuntimeException e) {
       lambda.close();
