@@ -211,15 +211,21 @@ public final class LocalCommand implements Callable<Integer> {
       return LocalRuntime.start(options, lambda);
     } catch (SdkClientException e) {
       lambda.close();
+      String where;
+      String todo;
+      if (aws) {
+        where = "on AWS";
+        todo = "check the AWS credentials and region";
+      } else if (endpoint != null) {
+        where = "at " + endpoint;
+        todo = "start it, or leave out --endpoint to run dynalite here";
+      } else {
+        where = "on the dynalite it started";
+        todo = "the machine may be too busy; try again";
+      }
       throw new CommandFailure(
           ErrorReporting.UNREACHABLE,
-          "cannot reach DynamoDB "
-              + (aws ? "on AWS" : "at " + endpoint)
-              + " ("
-              + rootMessage(e)
-              + (aws
-                  ? "); check the AWS credentials and region"
-                  : "); start it, or leave out --endpoint to run dynalite here"),
+          "cannot reach DynamoDB " + where + " (" + rootMessage(e) + "); " + todo,
           e);
     } catch (RuntimeException e) {
       lambda.close();

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
@@ -115,12 +117,21 @@ public final class JobTable {
     return client;
   }
 
+  /**
+   * The timeout of the calls that set the table up: off the timing path, so longer than the
+   * clients' fail-fast 2 s, which a just-started dynalite's first answer can exceed on a busy
+   * machine.
+   */
+  private static final Consumer<AwsRequestOverrideConfiguration.Builder> SETUP_TIMEOUT =
+      c -> c.apiCallTimeout(Duration.ofSeconds(30)).apiCallAttemptTimeout(Duration.ofSeconds(10));
+
   /** Creates the table (on-demand, key {@code jobId}) unless it exists, and waits until active. */
   public void createIfMissing() {
     try {
       client.createTable(
           r ->
-              r.tableName(tableName)
+              r.overrideConfiguration(SETUP_TIMEOUT)
+                  .tableName(tableName)
                   .billingMode(BillingMode.PAY_PER_REQUEST)
                   .keySchema(
                       KeySchemaElement.builder()
@@ -139,7 +150,10 @@ public final class JobTable {
     client
         .waiter()
         .waitUntilTableExists(
-            DescribeTableRequest.builder().tableName(tableName).build(),
+            DescribeTableRequest.builder()
+                .overrideConfiguration(SETUP_TIMEOUT)
+                .tableName(tableName)
+                .build(),
             WaiterOverrideConfiguration.builder()
                 .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(100)))
                 .maxAttempts(600)
