@@ -262,7 +262,7 @@ public final class JobValidator {
     Integer from = minuteOfDay(m.get("from"), name + ".from", false, reasons);
     Integer to = minuteOfDay(m.get("to"), name + ".to", true, reasons);
     Long interval = interval(m.get("intervalMs"), name + ".intervalMs", reasons);
-    if (from != null && to != null && from.equals(to % ProfileRule.MINUTES_PER_DAY)) {
+    if (from != null && to != null && from.equals(to)) {
       reasons.add(
           name
               + " starts and ends at the same time; for a whole day write from \"00:00\" to"

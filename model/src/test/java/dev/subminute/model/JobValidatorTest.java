@@ -243,6 +243,21 @@ class JobValidatorTest {
   }
 
   @Test
+  void a_whole_day_rule_from_midnight_to_24_00_is_accepted_and_rules_all_day() {
+    Map<String, AttributeValue> item = validItem();
+    item.put("profile", AttributeValue.fromL(List.of(rule("SAT", "00:00", "24:00", "500"))));
+    Job job = assertInstanceOf(JobValidation.Valid.class, JobValidator.validate(item)).job();
+    ProfileRule rule = job.profile().get(0);
+    assertEquals(0, rule.fromMinute());
+    assertEquals(ProfileRule.MINUTES_PER_DAY, rule.toMinute());
+    long saturdayStart = java.time.Instant.parse("2026-11-28T00:00:00Z").toEpochMilli();
+    assertEquals(500, TickGrid.intervalAt(job, saturdayStart));
+    assertEquals(500, TickGrid.intervalAt(job, saturdayStart + 86_400_000 - 1));
+    assertEquals(1_000, TickGrid.intervalAt(job, saturdayStart + 86_400_000));
+    assertEquals(1_000, TickGrid.intervalAt(job, saturdayStart - 1));
+  }
+
+  @Test
   void every_reason_of_a_badly_broken_item_is_reported() {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put("jobId", AttributeValue.fromS("bad"));

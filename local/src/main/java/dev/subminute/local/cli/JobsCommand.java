@@ -2,29 +2,24 @@ package dev.subminute.local.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.subminute.model.JobValidation;
-import dev.subminute.model.JobValidator;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobStatusView;
-import dev.subminute.model.dynamodb.JobTable;
-import dev.subminute.model.dynamodb.ProfileRuleItem;
+import dev.subminute.model.jobs.JobChange;
+import dev.subminute.model.jobs.JobSpec;
+import dev.subminute.model.jobs.StoredJob;
+import dev.subminute.model.jobs.SubminuteJobs;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.enhanced.dynamodb.document.EnhancedDocument;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
-/** {@code subminute jobs}: write, read and change job items in any table. */
+/**
+ * {@code subminute jobs}: write, read and change job items in any table, through {@link
+ * SubminuteJobs} (which validates and stores; this class only reads arguments and prints).
+ */
 @Command(
     name = "jobs",
     mixinStandardHelpOptions = true,
@@ -39,41 +34,26 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
       JobsCommand.Delete.class
     })
 public final class JobsCommand implements Runnable {
-  static final int NOT_FOUND = 1;
-  static final int BAD_INPUT = 2;
-  static final int UNREACHABLE = 3;
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Runs a command against the table, turning an unreachable endpoint into a clear message. */
+  /** A command on the table that the options name; errors are reported by the caller. */
   abstract static class TableCommand implements Callable<Integer> {
     @Mixin TableOptions tableOptions;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    abstract int run(JobTable table, PrintWriter out, PrintWriter err) throws Exception;
+    abstract void run(SubminuteJobs jobs, PrintWriter out) throws Exception;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        return run(tableOptions.open(), out, err);
-      } catch (SdkClientException e) {
-        err.println("Cannot reach DynamoDB for " + tableOptions.where() + ": " + e.getMessage());
-        err.println("Is `subminute local` running? Otherwise pass --endpoint URL or --aws.");
-        return UNREACHABLE;
-      } catch (ResourceNotFoundException e) {
-        err.println(
-            "There is no " + tableOptions.where() + "; start `subminute local` or pass --table.");
-        return UNREACHABLE;
-      }
+      run(tableOptions.open(), out);
+      out.flush();
+      return 0;
     }
   }
 
@@ -87,7 +67,9 @@ public final class JobsCommand implements Runnable {
     @Option(
         names = "--worker",
         required = true,
-        description = "worker: http-poll, drift-probe, log, or a Lambda ARN")
+        description =
+            "worker: http-poll, drift-probe or log on the embedded runtime; with --aws a Lambda"
+                + " function name or ARN")
     String worker;
 
     @Option(names = "--interval", required = true, description = "interval in ms, 100 to 86400000")
@@ -118,51 +100,26 @@ public final class JobsCommand implements Runnable {
     boolean stopped;
 
     @Override
-    int run(JobTable table, PrintWriter out, PrintWriter err) throws Exception {
-      JobItem.Builder item =
-          JobItem.builder()
-              .jobId(jobId)
-              .workerArn(worker)
-              .intervalMs(intervalMs)
-              .running(!stopped)
-              .offsetMs(offsetMs)
-              .timezone(timezone)
-              .misfire(misfire);
+    void run(SubminuteJobs jobs, PrintWriter out) {
+      JobSpec.Builder spec = JobSpec.builder(jobId, worker, intervalMs).running(!stopped);
       if (payload != null) {
-        item.payload(Values.parseObject(payload, "--payload"));
+        spec.payloadJson(payload);
       }
       if (profile != null) {
-        List<ProfileRuleItem> rules = new ArrayList<>();
-        for (var rule : JSON.readTree(profile)) {
-          rules.add(
-              ProfileRuleItem.builder()
-                  .days(rule.path("days").asText(null))
-                  .from(rule.path("from").asText(null))
-                  .to(rule.path("to").asText(null))
-                  .intervalMs(
-                      rule.path("intervalMs").isNumber() ? rule.path("intervalMs").asLong() : null)
-                  .build());
-        }
-        item.profile(rules);
+        spec.profileJson(profile);
       }
-      JobItem job = item.build();
-      JobValidation validation = JobValidator.validate(JobTable.SCHEMA.itemToMap(job, true));
-      if (validation instanceof JobValidation.Invalid invalid) {
-        invalid.reasons().forEach(err::println);
-        return BAD_INPUT;
+      if (offsetMs != null) {
+        spec.offsetMs(offsetMs);
       }
-      if (!table.putIfAbsent(job)) {
-        err.println(
-            "Job "
-                + jobId
-                + " exists already; change it with `subminute jobs set "
-                + jobId
-                + " attr=value` or delete it first.");
-        return BAD_INPUT;
+      if (timezone != null) {
+        spec.timezone(timezone);
       }
+      if (misfire != null) {
+        spec.misfire(misfire);
+      }
+      jobs.put(spec.build());
       out.println(
           "put " + jobId + (stopped ? " (stopped)" : ": ticks every " + intervalMs + " ms"));
-      return 0;
     }
   }
 
@@ -174,16 +131,17 @@ public final class JobsCommand implements Runnable {
     String jobId;
 
     @Override
-    int run(JobTable table, PrintWriter out, PrintWriter err) throws Exception {
-      var item = table.get(jobId);
-      if (item.isEmpty()) {
-        err.println("No job " + jobId + " in " + tableOptions.where() + ".");
-        return NOT_FOUND;
-      }
-      out.println(
-          JSON.writeValueAsString(
-              JSON.readTree(EnhancedDocument.fromAttributeValueMap(item.get()).toJson())));
-      return 0;
+    void run(SubminuteJobs jobs, PrintWriter out) throws Exception {
+      StoredJob job =
+          jobs.get(jobId)
+              .orElseThrow(
+                  () ->
+                      new CommandFailure(
+                          ErrorReporting.NOT_FOUND,
+                          "no job " + jobId + " in " + tableOptions.where(),
+                          null));
+      ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      out.println(json.writeValueAsString(json.readTree(job.json())));
     }
   }
 
@@ -192,45 +150,36 @@ public final class JobsCommand implements Runnable {
     @Option(
         names = "--limit",
         defaultValue = "1000",
-        description = "at most this many jobs (default ${DEFAULT-VALUE})")
+        description = "at most this many jobs, 1 or more (default ${DEFAULT-VALUE})")
     int limit;
 
     @Override
-    int run(JobTable table, PrintWriter out, PrintWriter err) {
+    void run(SubminuteJobs jobs, PrintWriter out) {
+      SubminuteJobs.Page page = jobs.list(Math.min(100, limit), null);
       out.printf(
           "%-24s %-14s %10s %-7s %-8s %9s %7s %9s%n",
           "JOB", "WORKER", "INTERVAL", "RUNNING", "STATUS", "TICKS", "MISSED", "P99 MS");
-      String next = null;
       int shown = 0;
-      do {
-        JobTable.Page page = table.list(Math.min(100, limit - shown), next);
-        for (Map<String, AttributeValue> item : page.items()) {
-          JobStatusView s = JobStatusView.of(item);
+      while (true) {
+        for (StoredJob job : page.jobs()) {
+          JobStatusView s = job.status();
           out.printf(
               "%-24s %-14s %10s %-7s %-8s %9d %7d %9.3f%n",
-              text(item, "jobId"),
-              abbreviate(text(item, "workerArn"), 14),
-              text(item, "intervalMs"),
-              text(item, "running"),
+              job.jobId(),
+              abbreviate(job.text("workerArn"), 14),
+              job.text("intervalMs"),
+              job.text("running"),
               s.status() == null ? "-" : s.status(),
               s.ticks(),
               s.missedTicks(),
               s.driftP99Ms());
           shown++;
         }
-        next = page.nextJobId();
-      } while (next != null && shown < limit);
-      return 0;
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-      AttributeValue v = item.get(name);
-      if (v == null) {
-        return "-";
+        if (page.nextJobId() == null || shown >= limit) {
+          return;
+        }
+        page = jobs.list(Math.min(100, limit - shown), page.nextJobId());
       }
-      return v.s() != null
-          ? v.s()
-          : v.n() != null ? v.n() : v.bool() != null ? v.bool().toString() : v.toString();
     }
 
     private static String abbreviate(String s, int max) {
@@ -244,8 +193,9 @@ public final class JobsCommand implements Runnable {
     String jobId;
 
     @Override
-    int run(JobTable table, PrintWriter out, PrintWriter err) {
-      return Values.setRunning(table, jobId, false, out, err);
+    void run(SubminuteJobs jobs, PrintWriter out) {
+      jobs.pause(jobId);
+      out.println("paused " + jobId);
     }
   }
 
@@ -257,8 +207,9 @@ public final class JobsCommand implements Runnable {
     String jobId;
 
     @Override
-    int run(JobTable table, PrintWriter out, PrintWriter err) {
-      return Values.setRunning(table, jobId, true, out, err);
+    void run(SubminuteJobs jobs, PrintWriter out) {
+      jobs.resume(jobId);
+      out.println("resumed " + jobId);
     }
   }
 
@@ -278,39 +229,25 @@ public final class JobsCommand implements Runnable {
     List<String> assignments;
 
     @Override
-    int run(JobTable table, PrintWriter out, PrintWriter err) {
-      Map<String, AttributeValue> set = new LinkedHashMap<>();
-      java.util.Set<String> remove = new java.util.HashSet<>();
+    void run(SubminuteJobs jobs, PrintWriter out) {
+      JobChange.Builder change = JobChange.builder();
       for (String assignment : assignments) {
         int eq = assignment.indexOf('=');
         if (eq <= 0) {
-          err.println("\"" + assignment + "\" is not attr=value; write e.g. intervalMs=500");
-          return BAD_INPUT;
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
+              "\"" + assignment + "\" is not attr=value; write e.g. intervalMs=500");
         }
         String name = assignment.substring(0, eq);
         String value = assignment.substring(eq + 1);
-        if (name.equals(JobTable.JOB_ID)
-            || name.equals(JobTable.VERSION)
-            || Values.STATUS_ATTRIBUTES.contains(name)) {
-          err.println(
-              name
-                  + " is not yours to set: jobId is the key, version and status attributes belong to the system.");
-          return BAD_INPUT;
-        }
         if (value.equals("-")) {
-          remove.add(name);
+          change.remove(name);
         } else {
-          set.put(name, Values.parse(value));
+          change.attribute(name, value);
         }
       }
-      return Values.setWithRetry(
-          table,
-          jobId,
-          set,
-          remove,
-          out,
-          err,
-          "set " + String.join(" ", assignments) + " on " + jobId);
+      jobs.update(jobId, change.build());
+      out.println("set " + String.join(" ", assignments) + " on " + jobId);
     }
   }
 
@@ -320,13 +257,9 @@ public final class JobsCommand implements Runnable {
     String jobId;
 
     @Override
-    int run(JobTable table, PrintWriter out, PrintWriter err) {
-      if (!table.delete(jobId)) {
-        err.println("No job " + jobId + " in " + tableOptions.where() + ".");
-        return NOT_FOUND;
-      }
+    void run(SubminuteJobs jobs, PrintWriter out) {
+      jobs.delete(jobId);
       out.println("deleted " + jobId);
-      return 0;
     }
   }
 }

@@ -16,9 +16,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /** {@code subminute local}: the embedded runtime, with a status line every second. */
 @Command(
@@ -27,6 +29,8 @@ import picocli.CommandLine.Option;
     description = "Run the embedded runtime: dynalite, the controller and the example workers.")
 public final class LocalCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+  private static final long MIN_WINDOW_MS = 1_000;
+  private static final long MAX_WINDOW_MS = 840_000;
 
   @Option(
       names = "--demo",
@@ -74,6 +78,7 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    checkOptions();
     AtomicLong workerLines = new AtomicLong();
     LocalLambda lambda =
         new LocalLambda()
@@ -96,19 +101,44 @@ public final class LocalCommand implements Callable<Integer> {
             .withDataDir(dataDir)
             .withTableName(table)
             .withController(ControllerConfig.embedded().withWindowMs(windowMs));
-    LocalRuntime runtime = LocalRuntime.start(options, lambda);
+    LocalRuntime runtime = start(options, lambda);
+    AtomicBoolean storageDied = new AtomicBoolean();
+    AtomicBoolean stopping = new AtomicBoolean();
+    if (runtime.dynalite() != null) {
+      runtime
+          .dynalite()
+          .onUnexpectedExit(
+              reason -> {
+                if (stopping.get()) {
+                  return;
+                }
+                storageDied.set(true);
+                System.err.println(
+                    "subminute: the embedded DynamoDB server died, so no job can be changed or"
+                        + " recorded: stopping every timer and exiting ("
+                        + reason
+                        + "); check free disk space"
+                        + (dataDir == null ? "" : " under " + dataDir)
+                        + " and start again");
+                runtime.halt();
+                System.exit(ErrorReporting.STORAGE_DIED);
+              });
+    }
     DemoJobs demoJobs = demo ? DemoJobs.startEndpoint() : null;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  System.out.println("stopping: windows end and write their status...");
+                  stopping.set(true);
                   if (demoJobs != null) {
                     demoJobs.close();
                   }
-                  runtime.close();
-                  System.out.println("stopped.");
+                  if (!storageDied.get()) {
+                    System.out.println("stopping: windows end and write their status...");
+                    runtime.close();
+                    System.out.println("stopped.");
+                  }
                   stopped.countDown();
                 }));
     System.out.println("subminute local runtime");
@@ -149,5 +179,65 @@ public final class LocalCommand implements Callable<Integer> {
     System.exit(0);
     stopped.await();
     return 0;
+  }
+
+  private void checkOptions() {
+    if (windowMs < MIN_WINDOW_MS || windowMs > MAX_WINDOW_MS) {
+      throw new IllegalArgumentException(
+          "--window-ms "
+              + windowMs
+              + " is out of range; give "
+              + MIN_WINDOW_MS
+              + " to "
+              + MAX_WINDOW_MS
+              + " (a controller window of 1 s to 14 min)");
+    }
+    if (durationSeconds != null && durationSeconds < 1) {
+      throw new IllegalArgumentException(
+          "--duration "
+              + durationSeconds
+              + " must be 1 second or more (or left out: until Ctrl-C)");
+    }
+    if (dataDir != null && (endpoint != null || aws)) {
+      throw new IllegalArgumentException(
+          "--data-dir applies to the dynalite that subminute starts; drop it, or drop "
+              + (aws ? "--aws" : "--endpoint"));
+    }
+  }
+
+  /** Starts the runtime; an unreachable endpoint is one line, and nothing is left running. */
+  private LocalRuntime start(LocalRuntime.Options options, LocalLambda lambda) {
+    try {
+      return LocalRuntime.start(options, lambda);
+    } catch (SdkClientException e) {
+      lambda.close();
+      String where;
+      String todo;
+      if (aws) {
+        where = "on AWS";
+        todo = "check the AWS credentials and region";
+      } else if (endpoint != null) {
+        where = "at " + endpoint;
+        todo = "start it, or leave out --endpoint to run dynalite here";
+      } else {
+        where = "on the dynalite it started";
+        todo = "the machine may be too busy; try again";
+      }
+      throw new CommandFailure(
+          ErrorReporting.UNREACHABLE,
+          "cannot reach DynamoDB " + where + " (" + rootMessage(e) + "); " + todo,
+          e);
+    } catch (RuntimeException e) {
+      lambda.close();
+      throw e;
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage()).lines().findFirst().orElse("");
   }
 }

@@ -1,7 +1,7 @@
 package dev.subminute.local.cli;
 
-import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.jobs.SubminuteJobs;
 import java.net.URI;
 import picocli.CommandLine.Option;
 
@@ -15,7 +15,9 @@ final class TableOptions {
 
   @Option(
       names = "--aws",
-      description = "use the real table with the default AWS credential and region chains")
+      description =
+          "use the real table with the default AWS credential and region chains; any Lambda"
+              + " function name or ARN is then a worker")
   boolean aws;
 
   @Option(
@@ -24,11 +26,11 @@ final class TableOptions {
       defaultValue = JobTable.DEFAULT_NAME)
   String table;
 
-  JobTable open() {
-    return new JobTable(aws ? DynamoClients.aws() : DynamoClients.local(endpoint), table);
-  }
-
   String where() {
     return aws ? "table " + table + " on AWS" : "table " + table + " at " + endpoint;
+  }
+
+  SubminuteJobs open() {
+    return aws ? SubminuteJobs.aws(table) : SubminuteJobs.local(endpoint, table);
   }
 }

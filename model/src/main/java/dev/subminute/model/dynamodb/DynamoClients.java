@@ -19,6 +19,14 @@ public final class DynamoClients {
 
   /** A client for a local DynamoDB-API server, with placeholder credentials. */
   public static DynamoDbClient local(URI endpoint) {
+    if (endpoint.getScheme() == null
+        || !endpoint.getScheme().matches("https?")
+        || endpoint.getHost() == null) {
+      throw new IllegalArgumentException(
+          "endpoint "
+              + endpoint
+              + " is not an http(s) URL; write one such as http://127.0.0.1:4567");
+    }
     return DynamoDbClient.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
@@ -22,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -54,6 +57,45 @@ public final class JobTable {
   public static final String DRIFT_P99_MS = "driftP99Ms";
   public static final String UPDATED_AT = "updatedAt";
 
+  /** The attributes a user writes (the key and {@code version} aside). */
+  public static final List<String> USER_ATTRIBUTES =
+      List.of(
+          "workerArn",
+          "intervalMs",
+          "running",
+          "payload",
+          "offsetMs",
+          "profile",
+          "timezone",
+          "misfire",
+          "placement");
+
+  /** The attributes the system writes: the status and the lease. */
+  public static final Set<String> STATUS_ATTRIBUTES =
+      Set.of(
+          STATUS,
+          STATUS_REASON,
+          OWNER,
+          LEASE_UNTIL,
+          LAST_TICK_AT,
+          TICKS,
+          MISSED_TICKS,
+          INVOKE_ERRORS,
+          DRIFT_P99_MS,
+          UPDATED_AT);
+
+  /**
+   * No owner holds the job's lease at {@code :now}: none is named, the lease ran out, or either
+   * attribute has a type no controller writes (a hand edit), which counts as absent rather than as
+   * a lease held forever.
+   */
+  private static final String NOT_HELD =
+      "(attribute_not_exists(#owner) OR NOT attribute_type(#owner, :string)"
+          + " OR NOT attribute_type(#lease, :number) OR #lease < :now)";
+
+  /** The counters that status writes add to; each must be a number (N) for ADD to work. */
+  private static final List<String> COUNTERS = List.of(TICKS, MISSED_TICKS, INVOKE_ERRORS);
+
   public static final TableSchema<JobItem> SCHEMA = TableSchema.fromImmutableClass(JobItem.class);
 
   private final DynamoDbClient client;
@@ -75,12 +117,21 @@ public final class JobTable {
     return client;
   }
 
+  /**
+   * The timeout of the calls that set the table up: off the timing path, so longer than the
+   * clients' fail-fast 2 s, which a just-started dynalite's first answer can exceed on a busy
+   * machine.
+   */
+  private static final Consumer<AwsRequestOverrideConfiguration.Builder> SETUP_TIMEOUT =
+      c -> c.apiCallTimeout(Duration.ofSeconds(30)).apiCallAttemptTimeout(Duration.ofSeconds(10));
+
   /** Creates the table (on-demand, key {@code jobId}) unless it exists, and waits until active. */
   public void createIfMissing() {
     try {
       client.createTable(
           r ->
-              r.tableName(tableName)
+              r.overrideConfiguration(SETUP_TIMEOUT)
+                  .tableName(tableName)
                   .billingMode(BillingMode.PAY_PER_REQUEST)
                   .keySchema(
                       KeySchemaElement.builder()
@@ -99,7 +150,10 @@ public final class JobTable {
     client
         .waiter()
         .waitUntilTableExists(
-            DescribeTableRequest.builder().tableName(tableName).build(),
+            DescribeTableRequest.builder()
+                .overrideConfiguration(SETUP_TIMEOUT)
+                .tableName(tableName)
+                .build(),
             WaiterOverrideConfiguration.builder()
                 .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(100)))
                 .maxAttempts(600)
@@ -126,6 +180,26 @@ public final class JobTable {
                           .expression("attribute_not_exists(#id)")
                           .putExpressionName("#id", JOB_ID)
                           .build()));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Writes a new job given as raw attributes, at version 1; false when an item with that jobId
+   * already exists. The caller validates the item first.
+   */
+  public boolean putIfAbsent(Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> versioned = new HashMap<>(item);
+    versioned.put(VERSION, number(1));
+    try {
+      client.putItem(
+          r ->
+              r.tableName(tableName)
+                  .item(versioned)
+                  .conditionExpression("attribute_not_exists(#id)")
+                  .expressionAttributeNames(Map.of("#id", JOB_ID)));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -260,10 +334,11 @@ public final class JobTable {
     e.set(LEASE_UNTIL, number(leaseUntil));
     e.values.put(":me", AttributeValue.fromS(owner));
     e.values.put(":now", number(nowMs));
-    String condition =
-        "attribute_exists(#id) AND (attribute_not_exists(#owner) OR #owner = :me OR #lease < :now)";
+    String condition = "attribute_exists(#id) AND (" + NOT_HELD + " OR #owner = :me)";
     e.names.put("#owner", OWNER);
     e.names.put("#lease", LEASE_UNTIL);
+    e.values.put(":string", AttributeValue.fromS("S"));
+    e.values.put(":number", AttributeValue.fromS("N"));
     return e.apply(condition);
   }
 
@@ -283,7 +358,9 @@ public final class JobTable {
     e.values.put(":now", number(nowMs));
     e.names.put("#owner", OWNER);
     e.names.put("#lease", LEASE_UNTIL);
-    return e.apply("attribute_exists(#id) AND (attribute_not_exists(#owner) OR #lease < :now)");
+    e.values.put(":string", AttributeValue.fromS("S"));
+    e.values.put(":number", AttributeValue.fromS("N"));
+    return e.apply("attribute_exists(#id) AND " + NOT_HELD);
   }
 
   /**
@@ -310,6 +387,28 @@ public final class JobTable {
                 r -> r.tableName(tableName).key(key(jobId)).returnValues(ReturnValue.ALL_OLD))
             .attributes();
     return old != null && !old.isEmpty();
+  }
+
+  /** Removes the counters of the job that are not numbers; false if all of them are. */
+  private boolean removeCountersOfWrongType(String jobId) {
+    Map<String, AttributeValue> item = get(jobId).orElse(Map.of());
+    Map<String, String> names = new HashMap<>();
+    for (String counter : COUNTERS) {
+      AttributeValue v = item.get(counter);
+      if (v != null && v.n() == null) {
+        names.put("#c" + names.size(), counter);
+      }
+    }
+    if (names.isEmpty()) {
+      return false;
+    }
+    client.updateItem(
+        r ->
+            r.tableName(tableName)
+                .key(key(jobId))
+                .updateExpression("REMOVE " + String.join(", ", names.keySet()))
+                .expressionAttributeNames(names));
+    return true;
   }
 
   private static Map<String, AttributeValue> key(String jobId) {
@@ -383,7 +482,23 @@ public final class JobTable {
       removes.add(n);
     }
 
+    /**
+     * Writes the update if {@code condition} holds. A counter of another type than a number (a hand
+     * edit) would fail every later ADD and so stop the job's status for good: it is removed and
+     * counted afresh from this write on.
+     */
     boolean apply(String condition) {
+      try {
+        return write(condition);
+      } catch (DynamoDbException e) {
+        if (adds.isEmpty() || !removeCountersOfWrongType(jobId)) {
+          throw e;
+        }
+        return write(condition);
+      }
+    }
+
+    private boolean write(String condition) {
       StringBuilder expression = new StringBuilder("SET ").append(String.join(", ", sets));
       if (!adds.isEmpty()) {
         expression.append(" ADD ").append(String.join(", ", adds));

@@ -1,5 +1,10 @@
 package dev.subminute.model.dynamodb;
 
+import static dev.subminute.model.dynamodb.JobTable.JOB_ID;
+import static dev.subminute.model.dynamodb.JobTable.LEASE_UNTIL;
+import static dev.subminute.model.dynamodb.JobTable.MISSED_TICKS;
+import static dev.subminute.model.dynamodb.JobTable.OWNER;
+import static dev.subminute.model.dynamodb.JobTable.TICKS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -191,6 +196,73 @@ class JobTableTest {
     assertEquals(1, view.invokeErrors());
     assertEquals(1_900, view.lastTickAt());
     assertNull(view.owner());
+  }
+
+  @Test
+  void an_owner_or_lease_of_the_wrong_type_counts_as_no_lease() {
+    StatusUpdate running = StatusUpdate.of(JobStatus.RUNNING, "ticking");
+    table.putIfAbsent(job("owner-n"));
+    handEdit("owner-n", OWNER_AS_NUMBER);
+    assertTrue(table.writeStatusAsOwner("owner-n", "a", 5_000, 1_000, running));
+    assertEquals("a", JobStatusView.of(table.get("owner-n").orElseThrow()).owner());
+
+    table.putIfAbsent(job("lease-s"));
+    table.writeStatusAsOwner("lease-s", "a", 5_000, 1_000, running);
+    handEdit("lease-s", Map.of(LEASE_UNTIL, AttributeValue.fromS("forever")));
+    assertTrue(table.writeStatusUnowned("lease-s", 2_000, StatusUpdate.of(JobStatus.INVALID, "x")));
+    assertTrue(table.writeStatusAsOwner("lease-s", "b", 9_000, 2_000, running));
+    assertFalse(table.writeStatusAsOwner("lease-s", "a", 9_000, 2_001, running), "b holds it now");
+  }
+
+  @Test
+  void a_counter_of_the_wrong_type_is_counted_afresh_instead_of_failing_every_write() {
+    table.putIfAbsent(job("ticks-s"));
+    handEdit(
+        "ticks-s",
+        Map.of(TICKS, AttributeValue.fromS("many"), MISSED_TICKS, AttributeValue.fromBool(true)));
+    assertTrue(
+        table.writeStatusAsOwner(
+            "ticks-s",
+            "a",
+            5_000,
+            1_000,
+            new StatusUpdate(JobStatus.RUNNING, "ticking", 900L, 4, 1, 0, null)));
+    assertTrue(
+        table.writeStatusAsOwner(
+            "ticks-s",
+            "a",
+            6_000,
+            2_000,
+            new StatusUpdate(JobStatus.RUNNING, "ticking", 1_900L, 3, 0, 0, null)));
+    JobStatusView view = JobStatusView.of(table.get("ticks-s").orElseThrow());
+    assertEquals(7, view.ticks());
+    assertEquals(1, view.missedTicks());
+    assertEquals(JobStatus.RUNNING, view.status());
+  }
+
+  private static final Map<String, AttributeValue> OWNER_AS_NUMBER =
+      Map.of(OWNER, AttributeValue.fromN("7"), LEASE_UNTIL, AttributeValue.fromN("99999999"));
+
+  /** Sets attributes as a user with the raw client might, whatever their type. */
+  private void handEdit(String jobId, Map<String, AttributeValue> values) {
+    Map<String, String> names = new java.util.HashMap<>();
+    Map<String, AttributeValue> refs = new java.util.HashMap<>();
+    List<String> sets = new java.util.ArrayList<>();
+    values.forEach(
+        (name, value) -> {
+          names.put("#n" + names.size(), name);
+          refs.put(":v" + refs.size(), value);
+          sets.add("#n" + (names.size() - 1) + " = :v" + (refs.size() - 1));
+        });
+    table
+        .client()
+        .updateItem(
+            r ->
+                r.tableName(table.name())
+                    .key(Map.of(JOB_ID, AttributeValue.fromS(jobId)))
+                    .updateExpression("SET " + String.join(", ", sets))
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(refs));
   }
 
   @Test
