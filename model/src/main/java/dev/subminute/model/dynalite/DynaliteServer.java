@@ -44,6 +44,11 @@ public final class DynaliteServer implements AutoCloseable {
       process.stdin.on('error', () => process.exit(0));
       process.stdin.resume();
       process.on('SIGINT', () => {});
+      process.on('uncaughtException', (e) => {
+        if (e && (e.code === 'ECONNRESET' || e.message === 'aborted')) return; // a client left
+        console.log('dynalite failed: ' + (e && e.stack ? e.stack : e));
+        process.exit(4);
+      });
       const parent = process.ppid;
       setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();
       const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };

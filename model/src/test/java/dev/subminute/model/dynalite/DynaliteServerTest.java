@@ -52,6 +52,30 @@ class DynaliteServerTest {
   }
 
   @Test
+  void a_client_that_drops_its_connection_mid_request_does_not_kill_the_server() throws Exception {
+    try (DynaliteServer server = DynaliteServer.start()) {
+      for (int i = 0; i < 3; i++) {
+        try (java.net.Socket socket =
+            new java.net.Socket(InetAddress.getLoopbackAddress(), server.endpoint().getPort())) {
+          socket
+              .getOutputStream()
+              .write(
+                  ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"Table")
+                      .getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          Thread.sleep(100);
+          socket.setSoLinger(true, 0); // close with a reset, as a killed process does
+        }
+      }
+      Thread.sleep(300);
+      assertTrue(server.isAlive(), "dynalite died of an aborted request");
+      JobTable table = new JobTable(DynamoClients.local(server.endpoint()), "after-reset");
+      table.createIfMissing();
+      assertTrue(table.list(10, null).items().isEmpty());
+    }
+  }
+
+  @Test
   void a_port_out_of_range_is_refused() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> DynaliteServer.start(70_000, null));
