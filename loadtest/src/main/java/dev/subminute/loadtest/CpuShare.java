@@ -3,7 +3,7 @@ package dev.subminute.loadtest;
 import java.io.IOException;
 
 /** Limits this JVM to one core, as Lambda gives a function about one vCPU. */
-final class CpuShare {
+public final class CpuShare {
   private CpuShare() {}
 
   /**
@@ -11,7 +11,7 @@ final class CpuShare {
    * inherit it. Helper processes started before (dynalite) keep every core, as DynamoDB is not on
    * the function's core either. Says what took effect.
    */
-  static String pinToOneCore() {
+  public static String pinToOneCore() {
     int core = Runtime.getRuntime().availableProcessors() - 1;
     String pid = Long.toString(ProcessHandle.current().pid());
     try {

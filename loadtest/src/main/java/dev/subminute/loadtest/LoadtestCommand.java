@@ -302,9 +302,9 @@ public final class LoadtestCommand implements Callable<Integer> {
       summary.put("excluded", excluded);
       summary.put("startupS", startedAt == 0 ? null : round((startedAt - written) / 1000.0));
       summary.put("ticksPerSecond", Math.round(counts.fired() / (durationMs / 1000.0)));
-      putDrift(summary, "arrivalDrift", arrival);
+      arrival.putInto(summary, "arrivalDrift");
       summary.put("arrivedEarly", arrival.earlyCount());
-      putDrift(summary, "dispatchDrift", dispatch);
+      dispatch.putInto(summary, "dispatchDrift");
       summary.put("planned", counts.planned());
       summary.put("fired", counts.fired());
       summary.put("missed", counts.missed());
@@ -369,15 +369,6 @@ public final class LoadtestCommand implements Callable<Integer> {
         s.get("duplicated"),
         s.get("offGrid"),
         s.get("lostInDispatch"));
-  }
-
-  static void putDrift(Map<String, Object> summary, String name, SignedHistogram h) {
-    summary.put(name + "P50Ms", ms(h.valueAtPercentile(50)));
-    summary.put(name + "P90Ms", ms(h.valueAtPercentile(90)));
-    summary.put(name + "P99Ms", ms(h.valueAtPercentile(99)));
-    summary.put(name + "P999Ms", ms(h.valueAtPercentile(99.9)));
-    summary.put(name + "MaxMs", ms(h.max()));
-    summary.put(name + "MinMs", ms(h.min()));
   }
 
   private static SignedHistogram[] perSecond(int seconds) {
@@ -493,9 +484,9 @@ public final class LoadtestCommand implements Callable<Integer> {
     summary.put("jobs", jobs);
     summary.put("table", target.tableName());
     summary.put("receiver", "the deployed drift-probe Lambda, its own clock read on arrival");
-    putDrift(summary, "arrivalDrift", r.arrival());
+    r.arrival().putInto(summary, "arrivalDrift");
     summary.put("arrivedEarly", r.arrival().earlyCount());
-    putDrift(summary, "dispatchDrift", r.dispatch());
+    r.dispatch().putInto(summary, "dispatchDrift");
     summary.put("planned", r.counts().planned());
     summary.put("fired", r.counts().fired());
     summary.put("missed", r.counts().missed());

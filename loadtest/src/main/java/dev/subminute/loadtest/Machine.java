@@ -8,10 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Where a figure was measured: the machine, the JVM and whether the timer's tuning took effect. */
-final class Machine {
+public final class Machine {
   private Machine() {}
 
-  static Map<String, Object> describe() {
+  public static Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cpuModel", cpuModel());
     m.put("cores", Runtime.getRuntime().availableProcessors());
@@ -27,7 +27,7 @@ final class Machine {
   }
 
   /** Read once the timer thread has started: it tunes itself first thing. */
-  static Map<String, Object> timerTuning() {
+  public static Map<String, Object> timerTuning() {
     SystemTimeSource.Tuning tuning = SystemTimeSource.tuning();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("realTimePriority", tuning.realTimePriority().name());

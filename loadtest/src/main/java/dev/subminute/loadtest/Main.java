@@ -1,8 +1,9 @@
 package dev.subminute.loadtest;
 
+import dev.subminute.loadtest.bench.BenchCommand;
 import dev.subminute.local.cli.SubminuteCommand;
 
-/** The {@code subminute} command with every subcommand: local, jobs, loadtest. */
+/** The {@code subminute} command with every subcommand: local, jobs, loadtest, bench. */
 public final class Main {
   private Main() {}
 
@@ -10,6 +11,7 @@ public final class Main {
     System.exit(
         SubminuteCommand.commandLine()
             .addSubcommand("loadtest", new LoadtestCommand())
+            .addSubcommand("bench", new BenchCommand())
             .execute(args));
   }
 }

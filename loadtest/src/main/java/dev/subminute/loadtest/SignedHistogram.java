@@ -1,5 +1,6 @@
 package dev.subminute.loadtest;
 
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -58,6 +59,20 @@ public final class SignedHistogram {
       return -early.getValueAtPercentile(100.0 * (e - rank + 1) / e);
     }
     return late.getValueAtPercentile(100.0 * (rank - e) / late.getTotalCount());
+  }
+
+  /** Adds {@code <name>P50Ms} to {@code <name>MinMs} to a summary, in ms to two decimals. */
+  public void putInto(Map<String, Object> summary, String name) {
+    summary.put(name + "P50Ms", ms(valueAtPercentile(50)));
+    summary.put(name + "P90Ms", ms(valueAtPercentile(90)));
+    summary.put(name + "P99Ms", ms(valueAtPercentile(99)));
+    summary.put(name + "P999Ms", ms(valueAtPercentile(99.9)));
+    summary.put(name + "MaxMs", ms(max()));
+    summary.put(name + "MinMs", ms(min()));
+  }
+
+  private static double ms(long micros) {
+    return Math.round(micros / 10.0) / 100.0;
   }
 
   public long min() {
