@@ -57,7 +57,7 @@ record BenchResult(
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(row.jvmOptions());
     command.addAll(Arrays.asList("-cp", "loadtest/target/subminute.jar"));
-    command.addAll(row.command());
+    command.addAll(row.commandFor("docs/results/logs/" + row.id() + "-<run>"));
     json.put("command", String.join(" ", command));
     json.put("median", median);
     json.put("min", min);

@@ -56,14 +56,14 @@ record BenchRow(
       rows.add(
           controller(
               "controller-1s" + suffix,
-              "1 job at 1 s, 120 s",
+              quick ? "1 job at 1 s, 4 s" : "1 job at 1 s, 120 s",
               jvm,
               "1000",
               quick ? "4000" : "121000"));
       rows.add(
           controller(
               "controller-100ms" + suffix,
-              "1 job at 100 ms, 60 s",
+              quick ? "1 job at 100 ms, 3 s" : "1 job at 100 ms, 60 s",
               jvm,
               "100",
               quick ? "3000" : "61000"));
@@ -99,7 +99,7 @@ record BenchRow(
       }
       String id = "loadtest-" + load[0] + (load[1].isEmpty() ? "" : "-" + load[1].substring(2));
       String label =
-          String.format("%,d", Integer.parseInt(load[0]))
+          String.format("%,d jobs", Integer.parseInt(jobs))
               + (load[1].isEmpty() ? "" : ", " + load[1].substring(2).replace('-', ' '));
       rows.add(
           new BenchRow(
