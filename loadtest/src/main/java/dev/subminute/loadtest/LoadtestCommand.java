@@ -12,6 +12,7 @@ import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.worker.DriftProbe;
+import dev.subminute.worker.HttpPoll;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +108,14 @@ public final class LoadtestCommand implements Callable<Integer> {
   boolean cpuHog;
 
   @Option(
+      names = "--receiver",
+      defaultValue = "in-process",
+      description =
+          "who stamps arrival: in-process (the drift-probe worker) or http-poll (http-poll jobs"
+              + " polling a loopback HTTP server that stamps each request)")
+  String receiver;
+
+  @Option(
       names = "--exclude-startup",
       description =
           "measure from the moment every job runs, not from the items' write (named in the report)")
@@ -165,6 +174,10 @@ public final class LoadtestCommand implements Callable<Integer> {
   }
 
   public Result run(PrintStream progress) throws Exception {
+    if (!receiver.equals("in-process") && !receiver.equals("http-poll")) {
+      throw new IllegalArgumentException(
+          "--receiver " + receiver + " is not known; write --receiver in-process or http-poll");
+    }
     if (lambdaLike) {
       System.setProperty(SystemTimeSource.TUNING_PROPERTY, "off");
     }
@@ -187,10 +200,15 @@ public final class LoadtestCommand implements Callable<Integer> {
             seed);
     List<String> ids = plan.items().stream().map(JobItem::getJobId).toList();
     TickCollector collector = new TickCollector(ids);
+    HttpReceiver http = receiver.equals("http-poll") ? new HttpReceiver(collector) : null;
+    if (http != null) {
+      plan = plan.polling(http.url());
+    }
     LocalLambda lambda =
         new LocalLambda()
             .register(
                 LoadPlan.PROBE_WORKER, new DriftProbe(Clock.systemUTC(), collector), 4, 100_000)
+            .register(HttpPoll.NAME, new HttpPoll(poll -> {}), 8, 100_000)
             .register(LoadPlan.SLOW_WORKER, (event, payload) -> Thread.sleep(10_000), 16, 1_000)
             .register(
                 LoadPlan.FAILING_WORKER,
@@ -291,13 +309,15 @@ public final class LoadtestCommand implements Callable<Integer> {
       SignedHistogram dispatch = sum(dispatchPerSecond);
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("jobs", jobs);
-      summary.put(
-          "countedJobs",
-          plan.jobs().stream().filter(j -> j.workerArn().equals(LoadPlan.PROBE_WORKER)).count());
+      summary.put("countedJobs", plan.jobs().stream().filter(LoadPlan::counted).count());
       summary.put("interval", interval);
       summary.put("durationS", durationMs / 1000);
       summary.put("windowS", windowMs / 1000);
-      summary.put("receiver", "in-process drift-probe worker, its own clock read on arrival");
+      summary.put(
+          "receiver",
+          http == null
+              ? "in-process drift-probe worker, its own clock read on arrival"
+              : "loopback HTTP server polled by http-poll, its own clock read on each request");
       summary.put("measured", excludeStartup ? "from every job running" : "from the items' write");
       summary.put("excluded", excluded);
       summary.put("startupS", startedAt == 0 ? null : round((startedAt - written) / 1000.0));
@@ -346,6 +366,9 @@ public final class LoadtestCommand implements Callable<Integer> {
     } finally {
       if (hog != null) {
         hog.destroyForcibly();
+      }
+      if (http != null) {
+        http.close();
       }
     }
   }
@@ -406,7 +429,7 @@ public final class LoadtestCommand implements Callable<Integer> {
     List<Accounting.Counts> counts = new ArrayList<>();
     for (int i = 0; i < plan.jobs().size(); i++) {
       var job = plan.jobs().get(i);
-      if (!job.workerArn().equals(LoadPlan.PROBE_WORKER)) {
+      if (!LoadPlan.counted(job)) {
         continue; // slow and failing workers send no receipt: they load the runtime, not the count
       }
       long[] received = plannedAt(collector.receivedOf(job.jobId()));

@@ -79,6 +79,43 @@ class LoadtestHarnessTest {
         LoadtestCommand.headline(result.summary()));
   }
 
+  @Test
+  void http_poll_jobs_are_counted_from_what_the_http_server_received(@TempDir Path out)
+      throws Exception {
+    LoadtestCommand.Result result =
+        run(
+            command(
+                out,
+                "--jobs",
+                "50",
+                "--interval",
+                "200ms..1s",
+                "--duration",
+                "3s",
+                "--window",
+                "300s",
+                "--receiver",
+                "http-poll",
+                "--exclude-startup",
+                "--quiet"));
+    Accounting.Counts c = result.counts();
+    assertTrue(c.fired() > 100, c.toString());
+    assertEquals(0, c.missed(), c.toString());
+    assertEquals(0, c.duplicated(), c.toString());
+    assertEquals(0, c.lostInDispatch(), c.toString());
+    assertEquals(50, number(result, "countedJobs"));
+    assertTrue(result.summary().get("receiver").toString().startsWith("loopback HTTP server"));
+  }
+
+  @Test
+  void an_unknown_receiver_says_which_ones_exist(@TempDir Path out) {
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> run(command(out, "--receiver", "carrier-pigeon", "--quiet")));
+    assertTrue(e.getMessage().contains("in-process or http-poll"), e.getMessage());
+  }
+
   /** Drops 1 % of dispatches and delivers 0.5 % twice, chosen by (jobId, plannedAt). */
   static final class RiggedInvoker implements WorkerInvoker {
     final WorkerInvoker real;
