@@ -348,8 +348,8 @@ public final class LoadtestCommand implements Callable<Integer> {
       summary.put("cpuShare", cpuShare);
       summary.put("timerTuning", Machine.timerTuning());
       summary.put("machine", Machine.describe());
-      summary.put("windows", runtime.windows());
-      summary.put("failedWindows", runtime.failedWindows());
+      summary.put("hostHandovers", runtime.windows());
+      summary.put("storageErrors", runtime.failedWindows());
       summary.put("lastScanMs", runtime.lastScanMs());
       summary.put("measuredFromEpochMs", measureFrom);
       summary.put("measuredToEpochMs", measureTo);

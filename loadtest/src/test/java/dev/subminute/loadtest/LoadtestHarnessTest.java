@@ -40,8 +40,7 @@ class LoadtestHarnessTest {
   }
 
   @Test
-  void a_normal_run_with_handovers_fires_every_planned_tick_once(@TempDir Path out)
-      throws Exception {
+  void a_normal_run_fires_every_planned_tick_once(@TempDir Path out) throws Exception {
     LoadtestCommand.Result result =
         run(
             command(
@@ -53,7 +52,7 @@ class LoadtestHarnessTest {
                 "--duration",
                 "4s",
                 "--window",
-                "2s",
+                "300s",
                 "--exclude-startup",
                 "--quiet"));
     Accounting.Counts c = result.counts();
@@ -80,6 +79,37 @@ class LoadtestHarnessTest {
   }
 
   @Test
+  void across_host_handovers_no_planned_tick_goes_unfired_and_uncounted(@TempDir Path out)
+      throws Exception {
+    LoadtestCommand.Result result =
+        run(
+            command(
+                out,
+                "--jobs",
+                "100",
+                "--interval",
+                "100ms..2s",
+                "--duration",
+                "6s",
+                "--window",
+                "2s",
+                "--exclude-startup",
+                "--quiet"));
+    Accounting.Counts c = result.counts();
+    assertTrue(number(result, "hostHandovers") >= 2, result.summary().toString());
+    assertTrue(c.fired() > 0, c.toString());
+    // a tick the controller skips (late on a busy machine) it counts as missed; any other missing
+    // tick was lost without a word
+    assertEquals(
+        number(result, "missedByController"),
+        c.missed(),
+        "planned ticks neither fired nor counted missed by the controller: " + c);
+    assertEquals(0, c.duplicated(), c.toString());
+    assertEquals(0, c.offGrid(), c.toString());
+    assertEquals(0, c.lostInDispatch(), c.toString());
+  }
+
+  @Test
   void http_poll_jobs_are_counted_from_what_the_http_server_received(@TempDir Path out)
       throws Exception {
     LoadtestCommand.Result result =
@@ -99,9 +129,12 @@ class LoadtestHarnessTest {
                 "--exclude-startup",
                 "--quiet"));
     Accounting.Counts c = result.counts();
+    // what this shows is the receipt path: every dispatched tick reached the HTTP server once
+    // (missed ticks, a timing matter on a busy machine, are the normal run's to assert)
     assertTrue(c.fired() > 100, c.toString());
-    assertEquals(0, c.missed(), c.toString());
+    assertEquals(c.dispatched(), c.fired(), c.toString());
     assertEquals(0, c.duplicated(), c.toString());
+    assertEquals(0, c.offGrid(), c.toString());
     assertEquals(0, c.lostInDispatch(), c.toString());
     assertEquals(50, number(result, "countedJobs"));
     assertTrue(result.summary().get("receiver").toString().startsWith("loopback HTTP server"));

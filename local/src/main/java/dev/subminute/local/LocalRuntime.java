@@ -1,32 +1,41 @@
 package dev.subminute.local;
 
-import dev.subminute.controller.core.Controller;
 import dev.subminute.controller.core.ControllerConfig;
-import dev.subminute.controller.core.Reconciler;
+import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.TickDispatcher;
 import dev.subminute.controller.core.TickListener;
 import dev.subminute.controller.core.TimerLoop;
 import dev.subminute.controller.core.WorkerInvoker;
+import dev.subminute.controller.host.Host;
+import dev.subminute.controller.host.HostConfig;
+import dev.subminute.controller.host.StatusOutbox;
+import dev.subminute.controller.host.StoredJob;
+import dev.subminute.controller.host.dynamodb.DynamoJobs;
+import dev.subminute.controller.host.dynamodb.DynamoShardStore;
 import dev.subminute.controller.time.SystemTimeSource;
+import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynalite.DynaliteServer;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The controller hosted on one machine: dynalite (or any DynamoDB endpoint), the Step Functions and
- * Lambda stand-ins, and discovery by scanning the table about every second.
+ * A shared host on one machine: dynalite (or any DynamoDB endpoint), the Lambda stand-in, and
+ * discovery by scanning the table about every second. The host runs in windows like a host Lambda
+ * on AWS: at each window's end a successor host starts in the same process and the shards are
+ * handed to it at a planned instant, so a window boundary costs no tick. Several runtimes on one
+ * table share its shards.
  */
 public final class LocalRuntime implements AutoCloseable {
 
@@ -38,6 +47,7 @@ public final class LocalRuntime implements AutoCloseable {
       Path dataDir,
       String tableName,
       ControllerConfig controller,
+      HostConfig host,
       long spinNanos,
       long scanPeriodMs) {
 
@@ -49,58 +59,79 @@ public final class LocalRuntime implements AutoCloseable {
           null,
           JobTable.DEFAULT_NAME,
           ControllerConfig.embedded(),
+          HostConfig.embedded(),
           1_000_000,
           500);
     }
 
     public Options withPort(int p) {
-      return new Options(endpoint, aws, p, dataDir, tableName, controller, spinNanos, scanPeriodMs);
+      return new Options(
+          endpoint, aws, p, dataDir, tableName, controller, host, spinNanos, scanPeriodMs);
     }
 
     public Options withEndpoint(URI e) {
-      return new Options(e, aws, port, dataDir, tableName, controller, spinNanos, scanPeriodMs);
+      return new Options(
+          e, aws, port, dataDir, tableName, controller, host, spinNanos, scanPeriodMs);
     }
 
     public Options withAws(boolean a) {
       return new Options(
-          endpoint, a, port, dataDir, tableName, controller, spinNanos, scanPeriodMs);
+          endpoint, a, port, dataDir, tableName, controller, host, spinNanos, scanPeriodMs);
     }
 
     public Options withDataDir(Path d) {
-      return new Options(endpoint, aws, port, d, tableName, controller, spinNanos, scanPeriodMs);
+      return new Options(
+          endpoint, aws, port, d, tableName, controller, host, spinNanos, scanPeriodMs);
     }
 
     public Options withTableName(String t) {
-      return new Options(endpoint, aws, port, dataDir, t, controller, spinNanos, scanPeriodMs);
+      return new Options(
+          endpoint, aws, port, dataDir, t, controller, host, spinNanos, scanPeriodMs);
     }
 
+    /** {@code windowMs} is how long each host runs before a successor takes its shards over. */
     public Options withController(ControllerConfig c) {
-      return new Options(endpoint, aws, port, dataDir, tableName, c, spinNanos, scanPeriodMs);
+      return new Options(endpoint, aws, port, dataDir, tableName, c, host, spinNanos, scanPeriodMs);
+    }
+
+    public Options withHost(HostConfig h) {
+      return new Options(
+          endpoint, aws, port, dataDir, tableName, controller, h, spinNanos, scanPeriodMs);
     }
 
     public Options withScanPeriodMs(long ms) {
-      return new Options(endpoint, aws, port, dataDir, tableName, controller, spinNanos, ms);
+      return new Options(endpoint, aws, port, dataDir, tableName, controller, host, spinNanos, ms);
     }
   }
+
+  /** What the last scan found. */
+  public record Discovery(int jobs, int running, int invalid) {}
 
   private final Options options;
   private final DynaliteServer dynalite;
   private final DynamoDbClient client;
   private final JobTable table;
+  private final DynamoJobs jobs;
+  private final DynamoShardStore shards;
   private final LocalLambda lambda;
   private final RuntimeStats stats = new RuntimeStats();
+  private final SystemTimeSource time;
   private final TimerLoop loop;
+  private final StatusOutbox outbox;
   private final ScheduledExecutorService scheduler;
-  private final ExecutorService io;
-  private final ExecutorService statusWriter;
-  private final LocalStepFunctions stepFunctions;
-  private final ScanJobFeed feed = new ScanJobFeed();
-  private final Reconciler reconciler;
-  private final Controller controller;
-  private volatile Reconciler.Outcome lastDiscovery = new Reconciler.Outcome(0, 0, 0, 0);
+  private final String instance = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+  private final AtomicInteger generation = new AtomicInteger();
+  private final LongAdder scans = new LongAdder();
+  private final LongAdder windows = new LongAdder();
+  private volatile Host host;
+
+  /** The current host and any predecessor still handing its shards over: all get the items. */
+  private final java.util.concurrent.CopyOnWriteArrayList<Host> hosts =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private volatile Discovery lastDiscovery = new Discovery(0, 0, 0);
   private volatile long lastScanMs;
-  private final java.util.concurrent.atomic.LongAdder scans =
-      new java.util.concurrent.atomic.LongAdder();
+  private volatile boolean closed;
 
   private LocalRuntime(
       Options options, LocalLambda lambda, WorkerInvoker invoker, TickListener extraListener) {
@@ -115,27 +146,31 @@ public final class LocalRuntime implements AutoCloseable {
     }
     table = new JobTable(client, options.tableName());
     table.createIfMissing();
-    scheduler = Executors.newScheduledThreadPool(2, daemon("subminute-scheduler"));
-    io = Executors.newFixedThreadPool(32, daemon("subminute-io"));
-    // status writes wait on storage: on threads of their own, they never hold up a window's start
-    statusWriter = Executors.newFixedThreadPool(4, daemon("subminute-status"));
-    SystemTimeSource time = new SystemTimeSource(options.spinNanos(), 50_000_000);
+    shards =
+        new DynamoShardStore(client, DynamoShardStore.tableFor(options.tableName()))
+            .createIfMissing();
+    jobs = new DynamoJobs(table, lambda.policy());
+    ScheduledThreadPoolExecutor pool =
+        new ScheduledThreadPoolExecutor(2, daemon("subminute-scheduler"));
+    // close() lets a scan or handover in flight finish: an aborted request would kill dynalite
+    pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    scheduler = pool;
+    time = new SystemTimeSource(options.spinNanos(), 50_000_000);
     TickListener listener = extraListener == null ? stats : both(stats, extraListener);
+    // the Lambda stand-in only queues the invoke on the worker's own pool: cheap enough to run on
+    // the timer thread, which saves a hand-off per tick
     loop =
         new TimerLoop(
                 time,
                 options.controller(),
                 new TickDispatcher(invoker, Runnable::run),
                 listener,
-                io)
+                Executors.newSingleThreadExecutor(daemon("subminute-timer-ends")))
             .start("subminute-timer");
-    controller =
-        new Controller(table, loop, feed, lambda.policy(), options.controller(), time)
-            .withAsyncHandover(statusWriter);
-    stepFunctions = new LocalStepFunctions(controller, table, time, scheduler, io);
-    reconciler = new Reconciler(table, stepFunctions, lambda.policy(), System::currentTimeMillis);
-    // one discovery loop: each scan schedules the next (never also a fixed-delay task)
+    outbox = new StatusOutbox(jobs, this::wallMillis, 4, "subminute-status");
+    host = newHost();
     scheduler.execute(this::discover);
+    scheduleSuccession();
   }
 
   public static LocalRuntime start(Options options, LocalLambda lambda) {
@@ -151,25 +186,79 @@ public final class LocalRuntime implements AutoCloseable {
     return new LocalRuntime(options, lambda, invoker, listener);
   }
 
+  private Host newHost() {
+    String id = "local-" + instance + "-" + generation.incrementAndGet();
+    Host started = new Host(id, options.host(), shards, outbox, loop, time);
+    hosts.add(started);
+    return started.start();
+  }
+
   /**
-   * Scans the table, feeds running windows and reconciles; then again after the scan period, or
-   * after ten scans' time when the table is so large that scanning (dynalite's CPU above all) would
-   * crowd out the timer: a 10,000-item table is scanned every few seconds.
+   * Each window, a successor host joins and the current one leaves, handing every shard over at a
+   * planned instant: what a host Lambda does at the end of its invocation on AWS.
+   */
+  private void scheduleSuccession() {
+    long windowMs = options.controller().windowMs();
+    try {
+      scheduler.schedule(
+          () -> {
+            if (closed) {
+              return;
+            }
+            Host successor = newHost();
+            if (!successor.registered()) {
+              // storage is out of reach: the current host keeps its shards while its leases hold
+              hosts.remove(successor);
+              successor.close();
+            } else {
+              Host leaving = host;
+              host = successor;
+              windows.increment();
+              scheduler.execute(this::discover); // the successor learns the items at once
+              leaving.close();
+              hosts.remove(leaving);
+            }
+            scheduleSuccession();
+          },
+          windowMs,
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // the runtime is stopping
+    }
+  }
+
+  /**
+   * Scans the table and hands the items to the host; then again after the scan period, or after ten
+   * scans' time when the table is so large that scanning (dynalite's CPU above all) would crowd out
+   * the timer: a 10,000-item table is scanned every few seconds.
    */
   private void discover() {
+    if (closed) {
+      return;
+    }
     long start = System.nanoTime();
     scans.increment();
     try {
-      List<Map<String, AttributeValue>> items = table.scanAll().toList();
-      feed.publish(items);
-      lastDiscovery = reconciler.reconcile(items);
+      List<StoredJob> items = jobs.storedJobs(table.scanAll().toList());
+      hosts.forEach(h -> h.offerItems(items));
+      int running = 0;
+      int invalid = 0;
+      for (StoredJob item : items) {
+        if (item.decision() instanceof JobDecision.Run) {
+          running++;
+        } else if (((JobDecision.Stop) item.decision()).status() == JobStatus.INVALID) {
+          invalid++;
+        }
+      }
+      lastDiscovery = new Discovery(items.size(), running, invalid);
     } catch (RuntimeException e) {
-      // storage unavailable: running jobs keep their last known items; the next scan retries
+      // storage unavailable: running jobs keep their items until their shard leases run out
     }
     lastScanMs = (System.nanoTime() - start) / 1_000_000;
+    long delay = scans.sum() == 1 ? options.scanPeriodMs() : 3 * lastScanMs;
     try {
       scheduler.schedule(
-          this::discover, Math.max(options.scanPeriodMs(), 10 * lastScanMs), TimeUnit.MILLISECONDS);
+          this::discover, Math.max(options.scanPeriodMs(), delay), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       // the runtime is stopping
     }
@@ -195,15 +284,20 @@ public final class LocalRuntime implements AutoCloseable {
     return lambda;
   }
 
+  /** Jobs whose timers this runtime runs now. */
   public int activeWindows() {
-    return controller.activeWindows();
+    return host.hostedJobs();
   }
 
-  public int executions() {
-    return stepFunctions.size();
+  public int ownedShards() {
+    return host.ownedShards();
   }
 
-  public Reconciler.Outcome lastDiscovery() {
+  public String hostId() {
+    return host.id();
+  }
+
+  public Discovery lastDiscovery() {
     return lastDiscovery;
   }
 
@@ -216,12 +310,19 @@ public final class LocalRuntime implements AutoCloseable {
     return lastScanMs;
   }
 
+  /** Host windows that ended with a handover to a successor. */
   public long windows() {
-    return stepFunctions.windows();
+    return windows.sum();
   }
 
+  /** Lease ticks of the current host that could not reach storage. */
   public long failedWindows() {
-    return stepFunctions.failedWindows();
+    return host.storageErrors();
+  }
+
+  /** Status changes not yet written to the items. */
+  public int pendingStatus() {
+    return outbox.pending();
   }
 
   /**
@@ -229,35 +330,41 @@ public final class LocalRuntime implements AutoCloseable {
    * to run out. For fault tests.
    */
   public void halt() {
-    scheduler.shutdownNow();
-    stepFunctions.close();
+    closed = true;
+    hosts.forEach(Host::halt);
+    scheduler.shutdown();
+    outbox.close();
     loop.close();
-    io.shutdownNow();
-    statusWriter.shutdownNow();
     lambda.close();
-    client.close();
   }
 
-  /** Stops firing and lets running windows write their final status. */
+  /** Hands the shards to other runtimes on the table, or stops them with PENDING; then stops. */
   @Override
   public void close() {
-    scheduler.shutdownNow();
-    stepFunctions.close();
-    controller.shutdown(5_000);
-    loop.close();
-    io.shutdown();
-    statusWriter.shutdown();
+    closed = true;
+    scheduler.shutdown();
     try {
-      io.awaitTermination(5, TimeUnit.SECONDS);
-      statusWriter.awaitTermination(5, TimeUnit.SECONDS);
+      scheduler.awaitTermination(15, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    hosts.forEach(Host::close);
+    try {
+      outbox.flush(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    outbox.close();
+    loop.close();
     lambda.close();
     client.close();
     if (dynalite != null) {
       dynalite.close();
     }
+  }
+
+  private long wallMillis() {
+    return Math.floorDiv(time.wallMicros(), 1_000);
   }
 
   private static TickListener both(TickListener a, TickListener b) {

@@ -292,4 +292,44 @@ class LocalRuntimeEndToEndTest {
     // scan period 300 ms: 10 scans in 3 s; a discovery loop that multiplies makes dozens more
     assertTrue(inThreeSeconds >= 3 && inThreeSeconds <= 11, "scans in 3 s: " + inThreeSeconds);
   }
+
+  @Test
+  void a_daily_job_changed_to_one_second_ticks_at_once_and_its_status_says_so() throws Exception {
+    putRaw("daily", DriftProbe.NAME, 86_400_000, Map.of());
+    Await.until(
+        "RUNNING",
+        5_000,
+        () -> JobStatusView.of(table.get("daily").orElseThrow()).status() == JobStatus.RUNNING);
+    table.setAttributes("daily", Map.of("intervalMs", AttributeValue.fromN("1000")), Set.of(), 0);
+    long changedAt = System.currentTimeMillis();
+    Await.until("a tick on the new interval", 3_000, () -> !receiptsOf("daily").isEmpty());
+    assertTrue(receiptsOf("daily").get(0).plannedAt() - changedAt <= 2_000);
+    Await.until(
+        "the reason names the new interval",
+        3_000,
+        () ->
+            JobStatusView.of(table.get("daily").orElseThrow())
+                .statusReason()
+                .contains("every 1000 ms"));
+  }
+
+  @Test
+  void pausing_a_slow_job_stops_it_at_once_and_resuming_keeps_its_grid() throws Exception {
+    putRaw("slow", DriftProbe.NAME, 15_000, Map.of());
+    Await.until(
+        "RUNNING",
+        5_000,
+        () -> JobStatusView.of(table.get("slow").orElseThrow()).status() == JobStatus.RUNNING);
+    table.setAttributes("slow", Map.of("running", AttributeValue.fromBool(false)), Set.of(), 0);
+    Await.until(
+        "STOPPED within two seconds",
+        2_000,
+        () -> JobStatusView.of(table.get("slow").orElseThrow()).status() == JobStatus.STOPPED);
+    table.setAttributes("slow", Map.of("running", AttributeValue.fromBool(true)), Set.of(), 1);
+    long resumedAt = System.currentTimeMillis();
+    Await.until("the next tick on the grid", 18_000, () -> !receiptsOf("slow").isEmpty());
+    long first = receiptsOf("slow").get(0).plannedAt();
+    assertEquals(0, first % 15_000);
+    assertTrue(first - resumedAt <= 15_000, "resumed at the next instant of its grid");
+  }
 }

@@ -34,6 +34,25 @@ public final class TickGrid {
     }
   }
 
+  /** How many planned instants lie strictly between {@code afterMs} and {@code beforeMs}. */
+  public static long countBetween(Job job, long afterMs, long beforeMs) {
+    long count = 0;
+    long cursor = afterMs;
+    while (cursor < beforeMs - 1) {
+      GridSegment segment = segmentAt(job, cursor + 1);
+      long limit = Math.min(segment.endExclusive(), beforeMs);
+      long first = segment.nextAfter(cursor);
+      if (first < limit) {
+        count += (limit - 1 - first) / segment.intervalMs() + 1;
+      }
+      if (segment.endExclusive() >= beforeMs) {
+        break;
+      }
+      cursor = segment.endExclusive() - 1;
+    }
+    return count;
+  }
+
   /** The first instant strictly after {@code after} on the grid of one fixed interval. */
   public static long nextOnFixedGrid(long after, long intervalMs, long offsetMs) {
     return Math.floorDiv(after - offsetMs, intervalMs) * intervalMs + offsetMs + intervalMs;

@@ -56,6 +56,27 @@ class TickGridTest {
   }
 
   @Test
+  void count_between_matches_stepping_through_the_grid_across_a_profile_switch() {
+    Job job =
+        Job.builder("j", "log", 7_000)
+            .timezone(BERLIN)
+            .profile(List.of(new ProfileRule(WEEKDAYS, 8 * 60, 20 * 60, 1_000)))
+            .build();
+    long eight = at(BERLIN, "2026-11-26T08:00:00");
+    for (long[] span :
+        new long[][] {
+          {eight - 60_000, eight + 60_000}, {eight, eight + 1_000}, {eight - 1, eight + 1}, {5, 5}
+        }) {
+      long stepped = 0;
+      for (long t = TickGrid.nextAfter(job, span[0]); t < span[1]; t = TickGrid.nextAfter(job, t)) {
+        stepped++;
+      }
+      assertEquals(stepped, TickGrid.countBetween(job, span[0], span[1]), "span " + span[0]);
+    }
+    assertEquals(9, TickGrid.countBetween(plain(100, 0), 0, 1_000));
+  }
+
+  @Test
   void profile_only_on_its_days() {
     Job job =
         Job.builder("j", "log", 60_000)

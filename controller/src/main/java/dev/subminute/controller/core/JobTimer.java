@@ -18,6 +18,8 @@ public final class JobTimer {
 
   final String execution;
   private final TimerLoop loop;
+  private final Fence fence;
+  private final boolean parks;
   private final Consumer<WindowResult> onEnd;
   private final long windowEndNanos;
   private final AtomicLong invokeErrors = new AtomicLong();
@@ -42,8 +44,12 @@ public final class JobTimer {
       String execution,
       Long lastPlanned,
       long windowEndNanos,
+      Fence fence,
+      boolean parks,
       Consumer<WindowResult> onEnd) {
     this.loop = loop;
+    this.fence = fence;
+    this.parks = parks;
     this.job = job;
     this.execution = execution;
     this.lastPlanned = lastPlanned == null ? NONE : lastPlanned;
@@ -62,6 +68,9 @@ public final class JobTimer {
     monoAnchorNanos = monoBefore + (loop.time().monoNanos() - monoBefore) / 2;
     long nowMs = epochMsAt(nowNanos);
     long from = lastPlanned == NONE ? nowMs : lastPlanned;
+    if (fence.fromMs() > from) {
+      from = fence.fromMs() - 1; // the instants before are the previous owner's
+    }
     segment = TickGrid.segmentAt(job, from);
     planAfter(from);
     if (!endIfIdleTooLong(nowNanos)) {
@@ -75,7 +84,11 @@ public final class JobTimer {
     long tolerance = toleranceMs();
     long latestSkipped = NONE;
     while (deadlineNanos - nowNanos <= 0) {
-      if (nowMs - nextPlanned > tolerance) {
+      if (nextPlanned >= fence.untilMs()) {
+        end(WindowResult.Action.STOP, null, "handed over");
+        return;
+      }
+      if (nowMs - nextPlanned > tolerance || !fence.valid(nowNanos)) {
         missed++;
         loop.listener().missed(job.jobId(), nextPlanned);
         latestSkipped = nextPlanned;
@@ -94,7 +107,10 @@ public final class JobTimer {
 
   /** FIRE_ONCE: when nothing within the tolerance fires, the latest skipped instant fires late. */
   private void fireOnceForSkipped(long latestSkipped, long nowNanos) {
-    if (latestSkipped != NONE && job.misfire() == Misfire.FIRE_ONCE) {
+    if (latestSkipped != NONE
+        && job.misfire() == Misfire.FIRE_ONCE
+        && fence.valid(nowNanos)
+        && latestSkipped >= fence.fromMs()) {
       missed--;
       fire(latestSkipped, TickGrid.intervalAt(job, latestSkipped), nowNanos);
     }
@@ -118,6 +134,21 @@ public final class JobTimer {
 
   void stop(String reason) {
     end(WindowResult.Action.STOP, null, reason);
+  }
+
+  /** The counts since the previous call, for a host's periodic status; resets them. */
+  TimerCounts takeCounts() {
+    TimerCounts counts =
+        new TimerCounts(
+            fired,
+            missed,
+            invokeErrors.getAndSet(0),
+            lastPlanned == NONE ? null : lastPlanned,
+            driftMicros.getTotalCount() == 0 ? null : driftMicros.getValueAtPercentile(99));
+    fired = 0;
+    missed = 0;
+    driftMicros.reset();
+    return counts;
   }
 
   /** Counts an invoke that failed; called from the invoker's threads. */
@@ -145,12 +176,12 @@ public final class JobTimer {
   }
 
   /**
-   * Ends the window with WAIT when the next tick is further away than the park threshold: the state
-   * machine waits instead of holding a controller.
+   * Ends a dedicated window with WAIT when the next tick is further away than the park threshold:
+   * the state machine waits instead of holding a controller. Hosted timers never park.
    */
   private boolean endIfIdleTooLong(long nowNanos) {
     long idleMs = nextPlanned - epochMsAt(nowNanos);
-    if (idleMs > loop.config().parkThresholdMs()) {
+    if (parks && idleMs > loop.config().parkThresholdMs()) {
       end(
           WindowResult.Action.WAIT,
           nextPlanned - loop.config().approachLeadMs(),

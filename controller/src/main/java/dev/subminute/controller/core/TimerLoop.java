@@ -15,6 +15,9 @@ import java.util.function.Consumer;
 public final class TimerLoop implements AutoCloseable {
   private static final long IDLE_PARK_NANOS = 1_000_000_000L;
 
+  /** A hosted timer's window: a century, so it never ends by time. */
+  private static final long ENDLESS_NANOS = 100L * 365 * 24 * 3_600 * 1_000_000_000L;
+
   private final TimeSource time;
   private final ControllerConfig config;
   private final TickDispatcher dispatcher;
@@ -67,9 +70,41 @@ public final class TimerLoop implements AutoCloseable {
       Long lastPlanned,
       long windowEndNanos,
       Consumer<WindowResult> onEnd) {
-    JobTimer timer = new JobTimer(this, job, execution, lastPlanned, windowEndNanos, onEnd);
+    return startTimer(job, execution, lastPlanned, windowEndNanos, Fence.OPEN, true, onEnd);
+  }
+
+  /**
+   * Starts a timer that runs until stopped or handed over, within {@code fence}: a shared host's
+   * job. Instants before {@code fence.fromMs()} are not its own; with {@code lastPlanned}, the
+   * instants after it that passed meanwhile count as missed (or one fires, for FIRE_ONCE).
+   */
+  public JobTimer startHosted(
+      Job job, String host, Long lastPlanned, Fence fence, Consumer<WindowResult> onEnd) {
+    return startTimer(
+        job, host, lastPlanned, time.monoNanos() + ENDLESS_NANOS, fence, false, onEnd);
+  }
+
+  private JobTimer startTimer(
+      Job job,
+      String execution,
+      Long lastPlanned,
+      long windowEndNanos,
+      Fence fence,
+      boolean parks,
+      Consumer<WindowResult> onEnd) {
+    JobTimer timer =
+        new JobTimer(this, job, execution, lastPlanned, windowEndNanos, fence, parks, onEnd);
     submit(() -> timer.start(time.monoNanos()));
     return timer;
+  }
+
+  /** Hands the timer's counts since the last call to {@code onCounts}, off the timer thread. */
+  public void takeCounts(JobTimer timer, Consumer<TimerCounts> onCounts) {
+    submit(
+        () -> {
+          TimerCounts counts = timer.takeCounts();
+          completions.execute(() -> onCounts.accept(counts));
+        });
   }
 
   /** Applies a changed item to a running window at the next tick boundary. */

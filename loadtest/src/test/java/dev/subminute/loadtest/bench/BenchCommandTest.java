@@ -63,7 +63,7 @@ class BenchCommandTest {
     assertTrue(cached.path("median").path("nsPerCall").asDouble() > 0, cached.toString());
     String md = Files.readString(out.resolve("README-tables.md"));
     assertTrue(md.contains("| profiledJobCachedSegmentNextAfter | n/a |"), md);
-    assertTrue(md.contains("| 1 job at 100 ms, 60 s | realTimePriority DISABLED"), md);
+    assertTrue(md.contains("| 1 job at 100 ms, 3 s | realTimePriority DISABLED"), md);
   }
 
   @Test

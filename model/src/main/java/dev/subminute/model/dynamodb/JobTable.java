@@ -286,6 +286,22 @@ public final class JobTable {
     return e.apply("attribute_exists(#id) AND (attribute_not_exists(#owner) OR #lease < :now)");
   }
 
+  /**
+   * Writes a shared host's status on a job: no per-job lease (the host's shard lease fences it);
+   * when {@code whileRunning} is given, only if the item's {@code running} still has that value, so
+   * a write that waited never undoes a newer pause or resume. False if the condition failed.
+   */
+  public boolean writeHostStatus(
+      String jobId, long nowMs, StatusUpdate update, Boolean whileRunning) {
+    StatusExpression e = new StatusExpression(jobId, update, nowMs);
+    if (whileRunning == null) {
+      return e.apply("attribute_exists(#id)");
+    }
+    e.names.put("#running", "running");
+    e.values.put(":running", AttributeValue.fromBool(whileRunning));
+    return e.apply("attribute_exists(#id) AND #running = :running");
+  }
+
   /** Deletes a job; false if there was none. */
   public boolean delete(String jobId) {
     Map<String, AttributeValue> old =
