@@ -6,72 +6,81 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Counts ticks per (jobId, plannedAt) against the grid, not against what was fired: every planned
- * instant of the measured span is either fired or missed, a planned instant fired twice is a
- * duplicate, and a fired instant the grid never planned is off the grid.
+ * Counts one job's ticks within a span from three independent sources: the planned instants (the
+ * grid of the job's item), the receipts (what the receiver got, keyed by plannedAt) and the
+ * dispatches (what the controller handed to the invoker). Fired counts distinct receipts; missed
+ * counts planned instants without a receipt; duplicated counts receipts beyond the first of a key;
+ * off-grid counts received keys the grid never planned; lost-in-dispatch counts dispatched keys
+ * never received.
  */
 public final class Accounting {
   private Accounting() {}
 
-  public record Counts(long planned, long fired, long missed, long duplicated, long offGrid) {
+  /** {@code dispatched} and {@code lostInDispatch} are -1 where no dispatch record exists. */
+  public record Counts(
+      long planned,
+      long fired,
+      long missed,
+      long duplicated,
+      long offGrid,
+      long dispatched,
+      long lostInDispatch) {
+    public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0);
+
     public Counts plus(Counts o) {
       return new Counts(
           planned + o.planned,
           fired + o.fired,
           missed + o.missed,
           duplicated + o.duplicated,
-          offGrid + o.offGrid);
-    }
-
-    public boolean balanced() {
-      return planned == fired + missed;
+          offGrid + o.offGrid,
+          dispatched < 0 || o.dispatched < 0 ? -1 : dispatched + o.dispatched,
+          lostInDispatch < 0 || o.lostInDispatch < 0 ? -1 : lostInDispatch + o.lostInDispatch);
     }
   }
 
   /**
-   * @param firedPlannedAt the planned instants the controller fired for the job, in any order
-   * @param fromMs start of the measured span, inclusive
-   * @param toMs end of the measured span, exclusive
+   * @param received planned instants of the job's receipts, duplicates included, any order
+   * @param dispatched planned instants the controller dispatched, or null where none were recorded
+   * @param fromMs start of the span, inclusive
+   * @param toMs end of the span, exclusive
    */
-  public static Counts count(
-      Job job, long[] firedPlannedAt, int firedCount, long fromMs, long toMs) {
-    long[] fired = Arrays.copyOf(firedPlannedAt, firedCount);
-    Arrays.sort(fired);
+  public static Counts count(Job job, long[] received, long[] dispatched, long fromMs, long toMs) {
+    long[] got = within(received, fromMs, toMs);
+    long[] keys = distinct(got);
     long planned = 0;
-    long hit = 0;
-    long duplicated = 0;
-    long offGrid = 0;
-    int i = 0;
-    // skip what was fired before the span
-    while (i < fired.length && fired[i] < fromMs) {
-      i++;
-    }
-    long next = TickGrid.nextAfter(job, fromMs - 1);
-    while (next < toMs) {
+    long missed = 0;
+    long onGrid = 0;
+    for (long next = TickGrid.nextAfter(job, fromMs - 1);
+        next < toMs;
+        next = TickGrid.nextAfter(job, next)) {
       planned++;
-      while (i < fired.length && fired[i] < next) {
-        offGrid++;
-        i++;
+      if (Arrays.binarySearch(keys, next) >= 0) {
+        onGrid++;
+      } else {
+        missed++;
       }
-      int same = 0;
-      while (i < fired.length && fired[i] == next) {
-        same++;
-        i++;
-      }
-      if (same > 0) {
-        hit++;
-        duplicated += same - 1;
-      }
-      next = TickGrid.nextAfter(job, next);
     }
-    while (i < fired.length && fired[i] < toMs) {
-      offGrid++;
-      i++;
+    long sent = -1;
+    long lost = -1;
+    if (dispatched != null) {
+      long[] sentKeys = distinct(within(dispatched, fromMs, toMs));
+      sent = sentKeys.length;
+      lost = Arrays.stream(sentKeys).filter(k -> Arrays.binarySearch(keys, k) < 0).count();
     }
-    return new Counts(planned, hit, planned - hit, duplicated, offGrid);
+    return new Counts(
+        planned, keys.length, missed, got.length - keys.length, keys.length - onGrid, sent, lost);
   }
 
   public static Counts total(List<Counts> counts) {
-    return counts.stream().reduce(new Counts(0, 0, 0, 0, 0), Counts::plus);
+    return counts.stream().reduce(Counts.NONE, Counts::plus);
+  }
+
+  private static long[] within(long[] plannedAt, long fromMs, long toMs) {
+    return Arrays.stream(plannedAt).filter(p -> p >= fromMs && p < toMs).sorted().toArray();
+  }
+
+  private static long[] distinct(long[] sorted) {
+    return Arrays.stream(sorted).distinct().toArray();
   }
 }

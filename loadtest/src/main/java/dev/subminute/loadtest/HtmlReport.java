@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * A self-contained HTML page: the summary, drift over time and the percentile plot, as inline SVG.
@@ -25,10 +23,10 @@ final class HtmlReport {
   static String render(
       String title,
       Map<String, String> summary,
-      Histogram[] perSecond,
-      long measureFromSecond,
-      Histogram drift,
-      Histogram lag) {
+      SignedHistogram[] arrivalPerSecond,
+      SignedHistogram[] dispatchPerSecond,
+      SignedHistogram arrival,
+      SignedHistogram dispatch) {
     StringBuilder html = new StringBuilder();
     html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
         .append(escape(title))
@@ -44,8 +42,10 @@ final class HtmlReport {
         .append("</style></head><body>");
     html.append("<h1>")
         .append(escape(title))
-        .append(
-            "</h1><p class=\"sub\">dispatch drift: the instant the controller dispatched each invoke minus its planned instant</p>");
+        .append("</h1><p class=\"sub\">arrival drift: the instant the receiver got each tick, by")
+        .append(" its own clock, minus the planned instant (early arrivals below zero); dispatch")
+        .append(" drift: the instant the controller dispatched the invoke minus the planned")
+        .append(" instant</p>");
     html.append("<table>");
     summary.forEach(
         (k, v) ->
@@ -56,36 +56,16 @@ final class HtmlReport {
                 .append("</td></tr>"));
     html.append("</table>");
 
-    List<double[]> p50 = new ArrayList<>();
-    List<double[]> p99 = new ArrayList<>();
-    List<double[]> max = new ArrayList<>();
-    for (int s = 0; s < perSecond.length; s++) {
-      Histogram h = perSecond[s];
-      if (h.getTotalCount() == 0) {
-        continue;
-      }
-      double t = s - measureFromSecond;
-      p50.add(new double[] {t, h.getValueAtPercentile(50) / 1000.0});
-      p99.add(new double[] {t, h.getValueAtPercentile(99) / 1000.0});
-      max.add(new double[] {t, h.getMaxValue() / 1000.0});
-    }
+    html.append("<h2>Arrival drift over time (per second)</h2>");
+    html.append(overTime(arrivalPerSecond, true));
     html.append("<h2>Dispatch drift over time (per second)</h2>");
-    html.append(
-        chart(
-            List.of(
-                new Series("max", "#e4572e", max),
-                new Series("p99", "#f3a712", p99),
-                new Series("p50", "#2e86ab", p50)),
-            "seconds since measuring began",
-            "drift (ms)",
-            false));
-
+    html.append(overTime(dispatchPerSecond, false));
     html.append("<h2>Percentile distribution</h2>");
     html.append(
         chart(
             List.of(
-                new Series("dispatch drift", "#2e86ab", percentiles(drift)),
-                new Series("worker receipt lag", "#8f2d56", percentiles(lag))),
+                new Series("arrival drift", "#8f2d56", percentiles(arrival)),
+                new Series("dispatch drift", "#2e86ab", percentiles(dispatch))),
             "percentile",
             "ms",
             true));
@@ -93,44 +73,63 @@ final class HtmlReport {
     return html.toString();
   }
 
-  /** x: -log10(1 - p), so 90%, 99%, 99.9% are evenly spaced. */
-  static List<double[]> percentiles(Histogram h) {
+  private static String overTime(SignedHistogram[] perSecond, boolean withMin) {
+    List<double[]> p50 = new ArrayList<>();
+    List<double[]> p99 = new ArrayList<>();
+    List<double[]> max = new ArrayList<>();
+    List<double[]> min = new ArrayList<>();
+    for (int s = 0; s < perSecond.length; s++) {
+      SignedHistogram h = perSecond[s];
+      if (h.count() == 0) {
+        continue;
+      }
+      p50.add(new double[] {s, h.valueAtPercentile(50) / 1000.0});
+      p99.add(new double[] {s, h.valueAtPercentile(99) / 1000.0});
+      max.add(new double[] {s, h.max() / 1000.0});
+      min.add(new double[] {s, h.min() / 1000.0});
+    }
+    List<Series> series = new ArrayList<>();
+    series.add(new Series("max", "#e4572e", max));
+    series.add(new Series("p99", "#f3a712", p99));
+    series.add(new Series("p50", "#2e86ab", p50));
+    if (withMin) {
+      series.add(new Series("min", "#4c956c", min));
+    }
+    return chart(series, "seconds since measuring began", "drift (ms)", false);
+  }
+
+  /** x: -log10(1 - p), so 90%, 99%, 99.9% are evenly spaced; the last point is the maximum. */
+  static List<double[]> percentiles(SignedHistogram h) {
     List<double[]> points = new ArrayList<>();
-    if (h == null || h.getTotalCount() == 0) {
+    if (h.count() == 0) {
       return points;
     }
-    for (HistogramIterationValue v : h.percentiles(5)) {
-      double p = v.getPercentileLevelIteratedTo() / 100.0;
-      if (p >= 1.0) {
-        break;
-      }
-      points.add(new double[] {-Math.log10(1 - p), v.getValueIteratedTo() / 1000.0});
+    double top = Math.log10(h.count());
+    for (double x = 0; x < top; x += 0.05) {
+      points.add(new double[] {x, h.valueAtPercentile(100 * (1 - Math.pow(10, -x))) / 1000.0});
     }
-    points.add(
-        new double[] {
-          Math.max(
-              points.isEmpty() ? 0 : points.get(points.size() - 1)[0],
-              -Math.log10(1.0 / h.getTotalCount())),
-          h.getMaxValue() / 1000.0
-        });
+    points.add(new double[] {top, h.max() / 1000.0});
     return points;
   }
 
   static String chart(List<Series> series, String xLabel, String yLabel, boolean percentileAxis) {
     double xMax = 1e-9;
     double yMax = 1e-9;
+    double yMin = 0;
     double xMin = Double.MAX_VALUE;
     for (Series s : series) {
       for (double[] p : s.points()) {
         xMax = Math.max(xMax, p[0]);
         xMin = Math.min(xMin, p[0]);
         yMax = Math.max(yMax, p[1]);
+        yMin = Math.min(yMin, p[1]);
       }
     }
     if (xMin == Double.MAX_VALUE || xMin > 0) {
       xMin = 0;
     }
     yMax = niceCeiling(yMax);
+    yMin = yMin < 0 ? -niceCeiling(-yMin) : 0;
     StringBuilder svg = new StringBuilder();
     svg.append(
         String.format(
@@ -158,7 +157,7 @@ final class HtmlReport {
               "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
               PAD_L - 6,
               y + 4,
-              trim(yMax * i / 5)));
+              trim(yMin + (yMax - yMin) * i / 5)));
     }
     if (percentileAxis) {
       String[] labels = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%"};
@@ -211,7 +210,7 @@ final class HtmlReport {
       StringBuilder path = new StringBuilder();
       for (double[] p : s.points()) {
         double x = PAD_L + plotW * (p[0] - xMin) / (xMax - xMin);
-        double y = PAD_T + plotH - plotH * Math.min(p[1], yMax) / yMax;
+        double y = PAD_T + plotH - plotH * (Math.min(p[1], yMax) - yMin) / (yMax - yMin);
         path.append(path.length() == 0 ? "M" : "L")
             .append(String.format(Locale.ROOT, "%.1f,%.1f", x, y));
       }
@@ -249,9 +248,10 @@ final class HtmlReport {
   }
 
   private static String trim(double v) {
-    return v >= 10
+    double a = Math.abs(v);
+    return a >= 10
         ? String.format(Locale.ROOT, "%.0f", v)
-        : v >= 1 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+        : a >= 1 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
   }
 
   private static String escape(String s) {

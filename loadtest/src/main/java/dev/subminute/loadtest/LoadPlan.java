@@ -6,13 +6,16 @@ import dev.subminute.model.JobValidator;
 import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.ProfileRuleItem;
+import dev.subminute.worker.HttpPoll;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The jobs of one load test: N items with intervals drawn uniformly (on a 100 ms grain) from a
@@ -74,6 +77,31 @@ public record LoadPlan(List<JobItem> items, List<Job> jobs) {
     ZonedDateTime end = start.plusHours(1);
     String to = end.getDayOfMonth() != start.getDayOfMonth() ? "24:00" : hhmm.format(end);
     return ProfileRuleItem.of(day, hhmm.format(start), to, intervalMs);
+  }
+
+  /** The same jobs, the probes replaced by {@code http-poll} jobs polling {@code url}. */
+  public LoadPlan polling(String url) {
+    List<JobItem> polls = new ArrayList<>();
+    List<Job> parsed = new ArrayList<>();
+    for (JobItem item : items) {
+      JobItem next =
+          !item.getWorkerArn().equals(PROBE_WORKER)
+              ? item
+              : item.toBuilder()
+                  .workerArn(HttpPoll.NAME)
+                  .payload(Map.of("url", AttributeValue.fromS(url)))
+                  .build();
+      polls.add(next);
+      parsed.add(
+          ((JobValidation.Valid) JobValidator.validate(JobTable.SCHEMA.itemToMap(next, true)))
+              .job());
+    }
+    return new LoadPlan(List.copyOf(polls), List.copyOf(parsed));
+  }
+
+  /** Whether a job's worker sends a receipt of every tick: the ones the counts cover. */
+  public static boolean counted(Job job) {
+    return job.workerArn().equals(PROBE_WORKER) || job.workerArn().equals(HttpPoll.NAME);
   }
 
   /** The same jobs with a new interval, as a mid-run change writes them. */

@@ -1,8 +1,10 @@
 package dev.subminute.loadtest;
 
+import dev.subminute.loadtest.bench.BenchCommand;
+import dev.subminute.loadtest.soak.SoakCommand;
 import dev.subminute.local.cli.SubminuteCommand;
 
-/** The {@code subminute} command with every subcommand: local, jobs, loadtest. */
+/** The {@code subminute} command with every subcommand: local, jobs, loadtest, soak, bench. */
 public final class Main {
   private Main() {}
 
@@ -10,7 +12,8 @@ public final class Main {
     System.exit(
         SubminuteCommand.commandLine()
             .addSubcommand("loadtest", new LoadtestCommand())
-            .addSubcommand("soak", new dev.subminute.loadtest.soak.SoakCommand())
+            .addSubcommand("soak", new SoakCommand())
+            .addSubcommand("bench", new BenchCommand())
             .execute(args));
   }
 }

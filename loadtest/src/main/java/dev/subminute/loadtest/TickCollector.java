@@ -11,129 +11,114 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Collects every tick of a load test. Dispatches arrive on the timer thread and go into per-job
- * arrays and histograms confined to that thread (read once the runtime has stopped); receipts
- * arrive on worker threads and go into a wait-free recorder.
+ * Collects both sides of every tick of a load test: what the controller dispatched (on the timer
+ * thread: planned instant and dispatch drift) and what the receiver got (on the receivers' threads:
+ * planned instant and arrival drift, stamped by the receiver's own clock read, signed). Each side
+ * is kept per job and read once the runtime has stopped; the counts come from comparing them.
  */
 public final class TickCollector implements TickListener, DriftProbe.Recorder {
-  private static final long MAX_MICROS = 3_600_000_000L;
 
-  /** Fired planned instants of one job. */
+  /** Planned instants of one job with a drift each (µs): growable, one writer at a time. */
   static final class JobTicks {
     long[] plannedAt = new long[64];
+    long[] driftMicros = new long[64];
     int size;
 
-    void add(long planned) {
+    void add(long planned, long drift) {
       if (size == plannedAt.length) {
         plannedAt = Arrays.copyOf(plannedAt, size * 2);
+        driftMicros = Arrays.copyOf(driftMicros, size * 2);
       }
-      plannedAt[size++] = planned;
+      plannedAt[size] = planned;
+      driftMicros[size] = drift;
+      size++;
     }
   }
 
-  private final Map<String, JobTicks> ticks = new HashMap<>();
-  private final long startMs;
-  private final Histogram[] driftPerSecond;
-  private final Recorder driftLive = new Recorder(MAX_MICROS, 3);
-  private final Recorder lag = new Recorder(MAX_MICROS, 3);
+  private final Map<String, JobTicks> dispatched = new HashMap<>();
+  private final Map<String, JobTicks> received = new HashMap<>();
+  private final Recorder arrivalLive = new Recorder(SignedHistogram.MAX_MICROS, 3);
   private final LongAdder receipts = new LongAdder();
-  private final LongAdder duplicateReceipts = new LongAdder();
+  private final LongAdder unknownReceipts = new LongAdder();
   private volatile long measureFromMs = Long.MAX_VALUE;
   private volatile long measureToMs = Long.MAX_VALUE;
-  private volatile long fired;
-  private volatile long missed;
+  private volatile long missedByController;
 
-  public TickCollector(List<String> jobIds, long startMs, int seconds) {
-    jobIds.forEach(id -> ticks.put(id, new JobTicks()));
-    this.startMs = startMs;
-    this.driftPerSecond = new Histogram[seconds];
-    for (int i = 0; i < seconds; i++) {
-      driftPerSecond[i] = new Histogram(MAX_MICROS, 3);
+  public TickCollector(List<String> jobIds) {
+    for (String id : jobIds) {
+      dispatched.put(id, new JobTicks());
+      received.put(id, new JobTicks());
     }
   }
 
-  /** Ticks planned before this instant go into no histogram: start-up is not the steady state. */
-  public void measureFrom(long epochMs) {
-    measureFromMs = epochMs;
+  /** The measured span: the controller's own missed count covers it, as the accounting does. */
+  public void measure(long fromMs, long toMs) {
+    measureFromMs = fromMs;
+    measureToMs = toMs;
   }
 
-  /** Ticks planned from this instant on (the harness shutting the runtime down) go nowhere. */
-  public void measureTo(long epochMs) {
-    measureToMs = epochMs;
+  @Override
+  public void fired(String jobId, long plannedAt, long driftNanos) {
+    JobTicks job = dispatched.get(jobId);
+    if (job != null) {
+      job.add(plannedAt, driftNanos / 1_000);
+    }
   }
 
   @Override
   @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the timer thread
-  public void fired(String jobId, long plannedAt, long driftNanos) {
-    fired++;
-    JobTicks job = ticks.get(jobId);
-    if (job != null) {
-      job.add(plannedAt);
-    }
-    long micros = Math.min(Math.max(driftNanos / 1_000, 0), MAX_MICROS);
-    driftLive.recordValue(micros);
-    int second = (int) ((plannedAt - startMs) / 1_000);
-    if (plannedAt >= measureFromMs
-        && plannedAt < measureToMs
-        && second >= 0
-        && second < driftPerSecond.length) {
-      driftPerSecond[second].recordValue(micros);
-    }
-  }
-
-  @Override
-  @SuppressWarnings("NonAtomicVolatileUpdate")
   public void missed(String jobId, long plannedAt) {
-    missed++;
+    if (plannedAt >= measureFromMs && plannedAt < measureToMs) {
+      missedByController++;
+    }
   }
 
+  /** A tick as its receiver got it; called from any number of receiver threads. */
   @Override
   public void record(DriftProbe.Receipt receipt) {
     receipts.increment();
-    if (receipt.duplicate()) {
-      duplicateReceipts.increment();
+    JobTicks job = received.get(receipt.jobId());
+    if (job == null) {
+      unknownReceipts.increment();
+      return;
     }
-    if (receipt.plannedAt() >= measureFromMs && receipt.plannedAt() < measureToMs) {
-      lag.recordValue(Math.min(Math.max(receipt.receiptLagMicros(), 0), MAX_MICROS));
+    long arrival = receipt.arrivalDriftMicros();
+    synchronized (job) {
+      job.add(receipt.plannedAt(), arrival);
     }
+    arrivalLive.recordValue(Math.min(Math.max(arrival, 0), SignedHistogram.MAX_MICROS));
   }
 
-  public long fired() {
-    return fired;
-  }
-
-  public long missedByController() {
-    return missed;
-  }
-
+  /** Receipts of every job so far, duplicates included. */
   public long receipts() {
     return receipts.sum();
   }
 
-  public long duplicateReceipts() {
-    return duplicateReceipts.sum();
+  /** Receipts naming a job the plan does not have: none, unless something invents ticks. */
+  public long unknownReceipts() {
+    return unknownReceipts.sum();
   }
 
-  /** Drift since the last call, for the progress line. */
-  public Histogram liveDrift(Histogram recycle) {
-    return driftLive.getIntervalHistogram(recycle);
+  /** Ticks the controller itself counted as missed within the measured span. */
+  public long missedByController() {
+    return missedByController;
   }
 
-  public Histogram receiptLag() {
-    return lag.getIntervalHistogram();
+  /** Arrival drift since the last call, early arrivals as 0, for the progress line. */
+  public Histogram liveArrival(Histogram recycle) {
+    return arrivalLive.getIntervalHistogram(recycle);
   }
 
-  /** Only after the timer thread has stopped. */
-  JobTicks ticksOf(String jobId) {
-    return ticks.get(jobId);
+  /** Only after the runtime has stopped. */
+  JobTicks dispatchedOf(String jobId) {
+    return dispatched.get(jobId);
   }
 
-  /** Only after the timer thread has stopped. */
-  Histogram[] driftPerSecond() {
-    return driftPerSecond;
-  }
-
-  long startMs() {
-    return startMs;
+  /** Only after the runtime has stopped. */
+  JobTicks receivedOf(String jobId) {
+    JobTicks job = received.get(jobId);
+    synchronized (job) {
+      return job;
+    }
   }
 }

@@ -46,6 +46,15 @@ class FaultsTest {
 
   static final long MAX_BOUND_MICROS = 250_000;
 
+  /**
+   * Arrival adds the hand-off to the worker's pool, whose threads have no real-time priority: on a
+   * saturated machine they wait for a scheduler slice (p99 near 200 ms seen at a load of 15 on 2
+   * cores), so these bounds only catch a worker held up by another, not scheduling.
+   */
+  static final long ARRIVAL_P99_BOUND_MICROS = 500_000;
+
+  static final long ARRIVAL_MAX_BOUND_MICROS = 2_000_000;
+
   final List<DriftProbe.Receipt> receipts = new CopyOnWriteArrayList<>();
   final List<AutoCloseable> cleanup = new ArrayList<>();
   final CountDownLatch neverReleased = new CountDownLatch(1);
@@ -131,24 +140,52 @@ class FaultsTest {
         .toString();
   }
 
-  static long maxDriftMicros(List<DriftProbe.Receipt> receipts) {
-    return receipts.stream().mapToLong(DriftProbe.Receipt::dispatchDriftMicros).max().orElse(0);
+  /** The value at or below which 99 % of the values lie. */
+  static long p99(long[] values) {
+    long[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[(int) Math.ceil(sorted.length * 0.99) - 1];
   }
 
-  static long p99DriftMicros(List<DriftProbe.Receipt> receipts) {
-    long[] sorted =
-        receipts.stream().mapToLong(DriftProbe.Receipt::dispatchDriftMicros).sorted().toArray();
-    return sorted.length == 0 ? 0 : sorted[(int) Math.ceil(sorted.length * 0.99) - 1];
-  }
-
-  /** Asserts drift p99 and max within the CI bounds and returns them for the report line. */
+  /**
+   * Asserts dispatch drift (the controller's stamp) and arrival drift (the probe's own clock read
+   * on arrival) within bounds a busy CI machine meets, and returns the figures with their bounds.
+   */
   static String assertTimely(String what, List<DriftProbe.Receipt> receipts) {
     assertTrue(!receipts.isEmpty(), what + ": no ticks received");
-    long p99 = p99DriftMicros(receipts);
-    long max = maxDriftMicros(receipts);
-    assertTrue(p99 < P99_BOUND_MICROS, what + ": drift p99 " + p99 + " µs");
-    assertTrue(max < MAX_BOUND_MICROS, what + ": max drift " + max + " µs");
-    return String.format("drift p99 %.2f ms, max %.2f ms", p99 / 1000.0, max / 1000.0);
+    long[] dispatch =
+        receipts.stream().mapToLong(DriftProbe.Receipt::dispatchDriftMicros).toArray();
+    long[] arrival = receipts.stream().mapToLong(DriftProbe.Receipt::arrivalDriftMicros).toArray();
+    long dispatchP99 = p99(dispatch);
+    long dispatchMax = java.util.Arrays.stream(dispatch).max().orElseThrow();
+    long arrivalP99 = p99(arrival);
+    long arrivalMax = java.util.Arrays.stream(arrival).max().orElseThrow();
+    assertTrue(
+        dispatchP99 < P99_BOUND_MICROS, what + ": dispatch drift p99 " + dispatchP99 + " µs");
+    assertTrue(
+        dispatchMax < MAX_BOUND_MICROS, what + ": dispatch drift max " + dispatchMax + " µs");
+    assertTrue(
+        arrivalP99 < ARRIVAL_P99_BOUND_MICROS, what + ": arrival drift p99 " + arrivalP99 + " µs");
+    assertTrue(
+        arrivalMax < ARRIVAL_MAX_BOUND_MICROS, what + ": arrival drift max " + arrivalMax + " µs");
+    return String.format(
+        java.util.Locale.ROOT,
+        "%d ticks: arrival drift p99 %.2f ms (bound %d), max %.2f ms (bound %d); dispatch drift p99"
+            + " %.2f ms (bound %d), max %.2f ms (bound %d)",
+        receipts.size(),
+        arrivalP99 / 1000.0,
+        ARRIVAL_P99_BOUND_MICROS / 1000,
+        arrivalMax / 1000.0,
+        ARRIVAL_MAX_BOUND_MICROS / 1000,
+        dispatchP99 / 1000.0,
+        P99_BOUND_MICROS / 1000,
+        dispatchMax / 1000.0,
+        MAX_BOUND_MICROS / 1000);
+  }
+
+  /** Planned instants of a job at {@code intervalMs}, offset 0, strictly between two instants. */
+  static long dueBetween(long intervalMs, long afterMs, long beforeMs) {
+    return Math.max(0, (beforeMs - 1) / intervalMs - afterMs / intervalMs);
   }
 
   @Test
@@ -184,9 +221,9 @@ class FaultsTest {
             .toList();
     long due = 0;
     for (int i = 0; i < 3; i++) {
-      long interval = 100 + 100L * i;
-      due += (surelyHeld - 500 - 1) / interval - (downAt + 500) / interval;
+      due += dueBetween(100 + 100L * i, downAt + 500, surelyHeld - 500);
     }
+    // a saturated machine may skip a tick or two (counted missed by the timer): 3 at most
     assertTrue(
         whileHeld.size() >= due - 3,
         "ticks while the lease held: " + whileHeld.size() + " of " + due + " due");
@@ -195,8 +232,9 @@ class FaultsTest {
     assertEquals(0, afterFence, "ticks fired after the lease could have run out");
     String timing = assertTimely("while the lease held", whileHeld);
     report(
-        "dynalite killed for 30 s: %d of %d ticks due while the lease held fired (%s), 0 after it could run out",
-        whileHeld.size(), due, timing);
+        "dynalite killed for 30 s: %d of the %d ticks due while the lease held fired (bound: %d"
+            + " or more), 0 after it could run out; %s",
+        whileHeld.size(), due, due - 3, timing);
     JobTable after = new JobTable(DynamoClients.local(dynalite[0].endpoint()), table);
     after.setAttributes("steady-0", Map.of("intervalMs", AttributeValue.fromN("500")), Set.of(), 0);
     long changedAt = System.currentTimeMillis();
@@ -210,14 +248,16 @@ class FaultsTest {
                     .allMatch(r -> r.plannedAt() % 500 == 0));
     runtime.close();
     assertNoDuplicates();
+    long counted = 0;
     for (int i = 0; i < 3; i++) {
       String id = "steady-" + i;
       JobStatusView status = JobStatusView.of(after.get(id).orElseThrow());
       assertEquals(of(id).size(), status.ticks(), "ticks recorded on " + id + " after the outage");
+      counted += status.ticks();
     }
     report(
-        "after the outage: every fired tick counted on its item (%d in all), the interval change applied",
-        receipts.size());
+        "after the outage: %d of %d ticks received counted on their items, the interval change applied",
+        counted, receipts.size());
     assertTrue(
         receipts.stream().anyMatch(r -> r.plannedAt() > upAt), "ticking again after the outage");
   }
@@ -256,15 +296,16 @@ class FaultsTest {
     second.close();
     assertNoDuplicates();
     receipts.forEach(r -> assertEquals(0, r.plannedAt() % 200, "off the grid: " + r));
-    long lease = dev.subminute.controller.host.HostConfig.embedded().leaseMs();
+    long lease = HostConfig.embedded().leaseMs();
     assertTrue(
         tookOverAt - haltedAt <= lease + 2_000,
         "took over after " + (tookOverAt - haltedAt) + " ms, lease " + lease + " ms");
     // missed instants on a takeover are asserted by RuntimeKilledIT, on a real SIGKILL: here a
     // renewal already in flight when the runtime halts may still land and blur the count
     report(
-        "runtime halted: taken over after %d ms (lease %d ms), %d ticks, 0 fired twice",
-        tookOverAt - haltedAt, lease, receipts.size());
+        "runtime halted: taken over %d ms after the halt (bound: lease %d ms + 2 s); 0 ticks fired"
+            + " twice, all on the 200 ms grid",
+        tookOverAt - haltedAt, lease);
   }
 
   @Test
@@ -295,27 +336,25 @@ class FaultsTest {
                 == 10);
     assertNoDuplicates();
     Await.until("b runs every job", 5_000, () -> b.activeWindows() >= 10);
-    long movedAt =
-        receipts.stream()
-            .filter(r -> r.plannedAt() > haltedAt)
-            .mapToLong(DriftProbe.Receipt::plannedAt)
-            .max()
-            .orElse(0);
-    report(
-        "two runtimes, 10 jobs: %d ticks, 0 fired twice; all jobs on the survivor within %d ms of the halt",
-        receipts.size(),
+    long allMovedAfter =
         receipts.stream()
             .filter(r -> r.plannedAt() > haltedAt)
             .collect(
-                java.util.stream.Collectors.groupingBy(
-                    DriftProbe.Receipt::jobId,
-                    java.util.stream.Collectors.minBy(
-                        java.util.Comparator.comparingLong(DriftProbe.Receipt::plannedAt))))
+                java.util.stream.Collectors.toMap(
+                    DriftProbe.Receipt::jobId, DriftProbe.Receipt::plannedAt, Math::min))
             .values()
             .stream()
-            .mapToLong(r -> r.orElseThrow().plannedAt() - haltedAt)
+            .mapToLong(first -> first - haltedAt)
             .max()
-            .orElse(movedAt));
+            .orElseThrow();
+    long lease = HostConfig.embedded().leaseMs();
+    assertTrue(
+        allMovedAfter <= lease + 2_000,
+        "last job moved " + allMovedAfter + " ms after the halt, lease " + lease + " ms");
+    report(
+        "two runtimes, 10 jobs: 0 ticks fired twice; every job on the survivor %d ms after the halt"
+            + " (bound: lease %d ms + 2 s)",
+        allMovedAfter, lease);
   }
 
   @Test
@@ -324,15 +363,21 @@ class FaultsTest {
     try (SlowProxy proxy =
         SlowProxy.start(dev.subminute.model.testing.SharedDynalite.server().port(), 200)) {
       LocalRuntime runtime = runtime(proxy.endpoint(), table, 3_000);
+      // written straight to dynalite: only the runtime's own storage calls go through the proxy
       for (int i = 0; i < 5; i++) {
-        putRaw(runtime.table().client(), table, "patient-" + i, DriftProbe.NAME, 100);
+        putRaw(
+            dev.subminute.model.testing.SharedDynalite.client(),
+            table,
+            "patient-" + i,
+            DriftProbe.NAME,
+            100);
       }
       Await.until("ticks", 30_000, () -> receipts.size() >= 300);
       runtime.close();
     }
     assertNoDuplicates();
     String timing = assertTimely("storage 200 ms slower", receipts);
-    report("storage 200 ms slower: %d ticks, %s", receipts.size(), timing);
+    report("storage 200 ms slower: %s", timing);
   }
 
   @Test
@@ -346,7 +391,8 @@ class FaultsTest {
       putRaw(runtime.table().client(), table, "slow-" + i, "slow", 100);
       putRaw(runtime.table().client(), table, "throw-" + i, "thrower", 100);
     }
-    Await.until("probe ticks", 20_000, () -> of("probe").size() >= 80);
+    // 300 ticks: the p99 then leaves out the three worst, not only the single worst
+    Await.until("probe ticks", 60_000, () -> of("probe").size() >= 300);
     Await.until(
         "errors in status",
         20_000,
@@ -356,9 +402,11 @@ class FaultsTest {
                     > 0);
     assertTrue(runtime.lambda().throttles() > 0, "full pools throttle, as Lambda does");
     String timing = assertTimely("probe beside bad workers " + worst(of("probe")), of("probe"));
+    assertTrue(runtime.lambda().failures() > 0, "throwing workers fail");
     report(
-        "60 hanging, slow and throwing workers: probe %s, %d throttled, %d worker failures, errors in status",
-        timing, runtime.lambda().throttles(), runtime.lambda().failures());
+        "60 hanging, slow and throwing workers: probe %s; full pools throttled, throwing workers"
+            + " failed, both counted in the items' invokeErrors",
+        timing);
   }
 
   @Test
@@ -442,8 +490,8 @@ class FaultsTest {
     assertTrue(receipts.stream().noneMatch(r -> r.jobId().startsWith("bad")));
     String timing = assertTimely("good jobs among malformed items", receipts);
     report(
-        "1,000 malformed items among 100 good jobs: all INVALID with reasons, good jobs' %s, heap used %d MB",
-        timing, (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+        "%d of %d malformed items INVALID with a reason, 0 ticks fired for them; the 100 good jobs' %s",
+        bad.size(), bad.size(), timing);
   }
 
   @Test
@@ -472,12 +520,13 @@ class FaultsTest {
                             AttributeValue.fromM(Map.of("blob", AttributeValue.fromS(big))))));
     putRaw(runtime.table().client(), table, "light", DriftProbe.NAME, 100);
     Await.until("both ticking", 20_000, () -> of("heavy").size() >= 20 && of("light").size() >= 40);
+    of("heavy").forEach(r -> assertEquals(0, r.plannedAt() % 200, "off the grid: " + r));
     String timing = assertTimely("the job beside the heavy one", of("light"));
     assertEquals(
         JobStatus.RUNNING, JobStatusView.of(runtime.table().get("heavy").orElseThrow()).status());
     report(
-        "390 KB payload at 200 ms: %d ticks; the 100 ms job beside it %s",
-        of("heavy").size(), timing);
+        "390 KB payload at 200 ms: RUNNING, every tick on its grid; the 100 ms job beside it %s",
+        timing);
   }
 
   @Test
@@ -521,11 +570,16 @@ class FaultsTest {
     }
     editors.shutdown();
     assertEquals(50, versions.size(), "every edit landed on its own version");
+    long first = versions.stream().mapToLong(Long::longValue).min().orElseThrow();
+    long last = versions.stream().mapToLong(Long::longValue).max().orElseThrow();
+    assertEquals(49, last - first, "the versions follow one another: " + versions);
     var item = runtime.table().get("contended").orElseThrow();
-    assertEquals("50", item.get(JobTable.VERSION).n());
+    assertEquals(Long.toString(last), item.get(JobTable.VERSION).n());
     assertEquals(JobStatus.RUNNING, JobStatusView.of(item).status());
     report(
-        "50 concurrent edits of a running item: 50 landed (versions 2 to 51 of 51), none lost to status writes");
+        "50 concurrent edits of a running item: %d landed, versions %d to %d, the item at version"
+            + " %s; none lost to status writes",
+        versions.size(), first, last, item.get(JobTable.VERSION).n());
   }
 
   static void report(String format, Object... args) {

@@ -6,8 +6,9 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * {@code drift-probe}: records when each tick arrived against when it was planned and when the
- * controller fired it, and whether it was a duplicate delivery.
+ * {@code drift-probe}: records when each tick arrived, by its own clock read as the first thing it
+ * does, against when it was planned and when the controller fired it, and whether it was a
+ * duplicate delivery.
  */
 public final class DriftProbe implements Worker {
   public static final String NAME = "drift-probe";
@@ -15,11 +16,13 @@ public final class DriftProbe implements Worker {
   /** One received tick; times in epoch µs except {@code plannedAt} (ms). */
   public record Receipt(
       String jobId, long plannedAt, long firedAtMicros, long receivedAtMicros, boolean duplicate) {
+    /** The controller's stamp minus the planned instant. */
     public long dispatchDriftMicros() {
       return firedAtMicros - plannedAt * 1_000;
     }
 
-    public long receiptLagMicros() {
+    /** The receiver's stamp minus the planned instant; negative when the tick arrived early. */
+    public long arrivalDriftMicros() {
       return receivedAtMicros - plannedAt * 1_000;
     }
   }

@@ -106,7 +106,7 @@ class WorkersTest {
   }
 
   @Test
-  void drift_probe_records_lag_and_flags_duplicates() {
+  void drift_probe_records_signed_arrival_drift_and_flags_duplicates() {
     List<DriftProbe.Receipt> receipts = new CopyOnWriteArrayList<>();
     Clock clock = Clock.fixed(Instant.ofEpochMilli(1_003), ZoneOffset.UTC);
     DriftProbe probe = new DriftProbe(clock, receipts::add);
@@ -116,6 +116,10 @@ class WorkersTest {
     assertFalse(receipts.get(0).duplicate());
     assertTrue(receipts.get(1).duplicate());
     assertEquals(50, receipts.get(0).dispatchDriftMicros());
-    assertEquals(3_000, receipts.get(0).receiptLagMicros());
+    assertEquals(3_000, receipts.get(0).arrivalDriftMicros());
+    DriftProbe early =
+        new DriftProbe(Clock.fixed(Instant.ofEpochMilli(999), ZoneOffset.UTC), receipts::add);
+    early.handle(event("{}"), null);
+    assertEquals(-1_000, receipts.get(2).arrivalDriftMicros(), "an early arrival stays negative");
   }
 }

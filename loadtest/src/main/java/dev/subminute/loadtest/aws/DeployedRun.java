@@ -2,6 +2,7 @@ package dev.subminute.loadtest.aws;
 
 import dev.subminute.loadtest.Accounting;
 import dev.subminute.loadtest.LoadPlan;
+import dev.subminute.loadtest.SignedHistogram;
 import dev.subminute.model.Job;
 import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
@@ -13,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.HdrHistogram.Histogram;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.GetQueryResultsResponse;
 import software.amazon.awssdk.services.cloudwatchlogs.model.QueryStatus;
@@ -33,8 +33,13 @@ public final class DeployedRun {
   /** Lambda delivers log lines to CloudWatch within seconds; wait this long before reading. */
   static final long LOG_DELAY_MS = 30_000;
 
+  /** Arrival drift is the probe's clock read on arrival; dispatch drift the controller's stamp. */
   public record Result(
-      Accounting.Counts counts, Histogram drift, Histogram lag, long measureFrom, long measureTo) {}
+      Accounting.Counts counts,
+      SignedHistogram arrival,
+      SignedHistogram dispatch,
+      long measureFrom,
+      long measureTo) {}
 
   private final JobTable table;
   private final CloudWatchLogsClient logs;
@@ -74,29 +79,30 @@ public final class DeployedRun {
   }
 
   /**
-   * Counts receipts against the grid: the same accounting as a local run, from the worker's side.
+   * Counts receipts against the grid, as a local run does from the worker's side: every delivery
+   * counts, so a tick Lambda delivered twice shows as duplicated. No dispatch record is read back,
+   * so a lost dispatch counts as missed.
    */
   static Result account(List<Job> jobs, List<DriftProbe.Receipt> receipts, long from, long to) {
-    Map<String, List<Long>> fired = new HashMap<>();
-    Histogram drift = new Histogram(3_600_000_000L, 3);
-    Histogram lag = new Histogram(3_600_000_000L, 3);
+    Map<String, List<Long>> received = new HashMap<>();
+    SignedHistogram arrival = new SignedHistogram();
+    SignedHistogram dispatch = new SignedHistogram();
     for (DriftProbe.Receipt r : receipts) {
-      if (r.duplicate()) {
-        continue; // a second delivery of the same tick: the probe saw it, the controller fired once
-      }
-      fired.computeIfAbsent(r.jobId(), id -> new ArrayList<>()).add(r.plannedAt());
+      received.computeIfAbsent(r.jobId(), id -> new ArrayList<>()).add(r.plannedAt());
       if (r.plannedAt() >= from && r.plannedAt() < to) {
-        drift.recordValue(Math.max(0, r.dispatchDriftMicros()));
-        lag.recordValue(Math.max(0, r.receiptLagMicros()));
+        arrival.record(r.arrivalDriftMicros());
+        dispatch.record(r.dispatchDriftMicros());
       }
     }
     List<Accounting.Counts> counts = new ArrayList<>();
     for (Job job : jobs) {
       long[] planned =
-          fired.getOrDefault(job.jobId(), List.of()).stream().mapToLong(Long::longValue).toArray();
-      counts.add(Accounting.count(job, planned, planned.length, from, to));
+          received.getOrDefault(job.jobId(), List.of()).stream()
+              .mapToLong(Long::longValue)
+              .toArray();
+      counts.add(Accounting.count(job, planned, null, from, to));
     }
-    return new Result(Accounting.total(counts), drift, lag, from, to);
+    return new Result(Accounting.total(counts), arrival, dispatch, from, to);
   }
 
   private List<DriftProbe.Receipt> query(long fromMs, long toMs) throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.subminute.loadtest.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.Controller;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.ControllerState;
@@ -8,35 +9,45 @@ import dev.subminute.controller.core.TickDispatcher;
 import dev.subminute.controller.core.TickListener;
 import dev.subminute.controller.core.TimerLoop;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.controller.time.SystemTimeSource;
+import dev.subminute.loadtest.Accounting;
+import dev.subminute.loadtest.CpuShare;
+import dev.subminute.loadtest.Machine;
+import dev.subminute.loadtest.SignedHistogram;
+import dev.subminute.model.Job;
 import dev.subminute.model.dynalite.DynaliteServer;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
-import java.lang.management.ManagementFactory;
+import dev.subminute.worker.DriftProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.Histogram;
 
 /**
  * One job on the controller as it runs on Lambda (the same timer loop, dispatch pool, item polling
- * and lease writes, against dynalite), on the real clock, with an invoker that only counts. Prints
- * dispatch drift and the process's resident memory.
+ * and lease writes, against dynalite), on the real clock, invoking its worker through the AWS SDK's
+ * async Lambda client against a loopback Invoke endpoint that stamps each arrival by its own clock.
+ * Every window's start and handover is inside the measured span. Prints arrival and dispatch drift,
+ * the counts and the process's resident memory, then one JSON line.
  *
  * <pre>
- * java -cp loadtest/target/subminute.jar dev.subminute.loadtest.bench.ControllerBenchmark 1000 120000
- * java -cp loadtest/target/subminute.jar dev.subminute.loadtest.bench.ControllerBenchmark 100 60000
+ * java -cp loadtest/target/subminute.jar dev.subminute.loadtest.bench.ControllerBenchmark 1000 121000
+ * java -Dsubminute.timerTuning=off -cp loadtest/target/subminute.jar dev.subminute.loadtest.bench.ControllerBenchmark 100 61000
  * </pre>
  *
  * Arguments: interval ms, run length ms, window length ms (default 60000), spin µs (default 1000,
- * as on Lambda).
+ * as on Lambda). With {@code -Dsubminute.timerTuning=off} the timer runs as Lambda runs it: no
+ * real-time priority, the default timer slack, and the process on one core.
  */
 public final class ControllerBenchmark {
 
@@ -45,14 +56,15 @@ public final class ControllerBenchmark {
     long runMs = args.length > 1 ? Long.parseLong(args[1]) : 120_000;
     long windowMs = args.length > 2 ? Long.parseLong(args[2]) : 60_000;
     long spinMicros = args.length > 3 ? Long.parseLong(args[3]) : 1_000;
-    Histogram drift = new Histogram(60_000_000_000L, 3);
+    List<Long> dispatched = new CopyOnWriteArrayList<>();
+    SignedHistogram dispatch = new SignedHistogram();
     AtomicLong missed = new AtomicLong();
-    AtomicLong invokes = new AtomicLong();
     TickListener listener =
         new TickListener() {
           @Override
           public void fired(String jobId, long plannedAt, long driftNanos) {
-            drift.recordValue(Math.max(driftNanos, 0));
+            dispatched.add(plannedAt);
+            dispatch.record(driftNanos / 1_000);
           }
 
           @Override
@@ -60,16 +72,21 @@ public final class ControllerBenchmark {
             missed.incrementAndGet();
           }
         };
-    try (DynaliteServer dynalite = DynaliteServer.start()) {
+    List<DriftProbe.Receipt> receipts = new CopyOnWriteArrayList<>();
+    try (DynaliteServer dynalite = DynaliteServer.start();
+        LoopbackInvokeEndpoint endpoint = LoopbackInvokeEndpoint.start(receipts::add)) {
+      boolean lambdaLike = !SystemTimeSource.tuningEnabled();
+      String cpuShare = lambdaLike ? CpuShare.pinToOneCore() : "every core";
       JobTable table = new JobTable(DynamoClients.local(dynalite.endpoint()), "bench");
       table.createIfMissing();
-      table.putIfAbsent(
+      JobItem item =
           JobItem.builder()
               .jobId("bench")
-              .workerArn("log")
+              .workerArn("drift-probe")
               .intervalMs(intervalMs)
               .running(true)
-              .build());
+              .build();
+      table.putIfAbsent(item);
       ControllerConfig config = ControllerConfig.lambda().withWindowMs(windowMs);
       SystemTimeSource time = new SystemTimeSource(spinMicros * 1_000, 50_000_000);
       ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
@@ -77,12 +94,7 @@ public final class ControllerBenchmark {
           new TimerLoop(
                   time,
                   config,
-                  new TickDispatcher(
-                      (worker, event) -> {
-                        invokes.incrementAndGet();
-                        return CompletableFuture.completedFuture(null);
-                      },
-                      background),
+                  new TickDispatcher(new LambdaWorkerInvoker(endpoint.client()), background),
                   listener,
                   background)
               .start("subminute-timer");
@@ -91,20 +103,23 @@ public final class ControllerBenchmark {
               table,
               loop,
               new PollingJobFeed(table, background, config.refreshMs()),
-              WorkerPolicy.allowing(List.of("log")),
+              WorkerPolicy.allowing(List.of("drift-probe")),
               config,
               time);
       long maxRssKb = 0;
-      long end = System.currentTimeMillis() + runMs;
+      long start = System.currentTimeMillis();
+      long end = start + runMs;
       ControllerState state = ControllerState.start("bench", "bench-1");
       int windows = 0;
       System.out.printf(
           Locale.ROOT,
-          "1 job every %d ms for %d s, windows of %d s, spin %d µs%n",
+          "1 job every %d ms for %d s, windows of %d s, spin %d µs, timer tuning %s, %s%n",
           intervalMs,
           runMs / 1000,
           windowMs / 1000,
-          spinMicros);
+          spinMicros,
+          lambdaLike ? "off" : "on",
+          cpuShare);
       while (end - System.currentTimeMillis() > intervalMs) {
         long window = Math.min(windowMs, end - System.currentTimeMillis());
         state =
@@ -120,38 +135,70 @@ public final class ControllerBenchmark {
               windows * windowMs / 1000,
               rssKb() / 1024,
               (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20,
-              drift.getTotalCount());
+              dispatch.count());
         }
       }
+      long stoppedAt = System.currentTimeMillis();
+      Thread.sleep(2_000); // the last invokes reach the endpoint, or count as lost
       loop.close();
       background.shutdownNow();
+      // from the first window's start to the end of the last: start-up and handovers included
+      Job job = Job.builder("bench", "drift-probe", intervalMs).build();
+      Accounting.Counts counts =
+          Accounting.count(
+              job,
+              receipts.stream().mapToLong(DriftProbe.Receipt::plannedAt).toArray(),
+              dispatched.stream().mapToLong(Long::longValue).toArray(),
+              start,
+              stoppedAt);
+      SignedHistogram arrival = new SignedHistogram();
+      receipts.forEach(r -> arrival.record(r.arrivalDriftMicros()));
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("intervalMs", intervalMs);
+      summary.put("runS", runMs / 1000);
+      summary.put("windowS", windowMs / 1000);
+      summary.put(
+          "receiver",
+          "loopback Lambda Invoke endpoint through the AWS SDK async client, its own clock read");
+      summary.put("measured", "from the first window's start to the last one's end");
+      summary.put("excluded", List.of());
+      arrival.putInto(summary, "arrivalDrift");
+      summary.put("arrivedEarly", arrival.earlyCount());
+      dispatch.putInto(summary, "dispatchDrift");
+      summary.put("planned", counts.planned());
+      summary.put("fired", counts.fired());
+      summary.put("missed", counts.missed());
+      summary.put("duplicated", counts.duplicated());
+      summary.put("offGrid", counts.offGrid());
+      summary.put("dispatched", counts.dispatched());
+      summary.put("lostInDispatch", counts.lostInDispatch());
+      summary.put("missedByController", missed.get());
+      summary.put("windows", windows);
+      summary.put("rssMaxMb", maxRssKb / 1024);
+      summary.put("rssHighWaterMb", hwmKb() / 1024);
+      summary.put("heapMaxMb", Runtime.getRuntime().maxMemory() >> 20);
+      summary.put("lambdaLike", lambdaLike);
+      summary.put("cpuShare", cpuShare);
+      summary.put("timerTuning", Machine.timerTuning());
+      summary.put("machine", Machine.describe());
       System.out.printf(
           Locale.ROOT,
-          "fired %d, missed %d, invokes %d, windows %d%n",
-          drift.getTotalCount(),
-          missed.get(),
-          invokes.get(),
-          windows);
-      System.out.printf(
-          Locale.ROOT,
-          "dispatch drift: p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms%n",
-          ms(drift.getValueAtPercentile(50)),
-          ms(drift.getValueAtPercentile(90)),
-          ms(drift.getValueAtPercentile(99)),
-          ms(drift.getValueAtPercentile(99.9)),
-          ms(drift.getMaxValue()));
-      System.out.printf(
-          Locale.ROOT,
-          "resident memory: max %d MB (VmHWM %d MB); heap max %d MB; JVM %s%n",
-          maxRssKb / 1024,
-          hwmKb() / 1024,
-          Runtime.getRuntime().maxMemory() >> 20,
-          ManagementFactory.getRuntimeMXBean().getInputArguments());
+          "arrival drift p50 %s p99 %s p99.9 %s max %s min %s ms; dispatch drift p99 %s max %s ms;"
+              + " planned %d fired %d missed %d duplicated %d lost in dispatch %d%n",
+          summary.get("arrivalDriftP50Ms"),
+          summary.get("arrivalDriftP99Ms"),
+          summary.get("arrivalDriftP999Ms"),
+          summary.get("arrivalDriftMaxMs"),
+          summary.get("arrivalDriftMinMs"),
+          summary.get("dispatchDriftP99Ms"),
+          summary.get("dispatchDriftMaxMs"),
+          counts.planned(),
+          counts.fired(),
+          counts.missed(),
+          counts.duplicated(),
+          counts.lostInDispatch());
+      System.out.println(new ObjectMapper().writeValueAsString(summary));
     }
-  }
-
-  static double ms(long nanos) {
-    return nanos / 1e6;
   }
 
   static long rssKb() {

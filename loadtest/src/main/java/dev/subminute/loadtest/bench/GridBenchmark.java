@@ -4,108 +4,76 @@ import dev.subminute.model.GridSegment;
 import dev.subminute.model.Job;
 import dev.subminute.model.ProfileRule;
 import dev.subminute.model.TickGrid;
-import java.lang.management.ManagementFactory;
 import java.time.DayOfWeek;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
 
 /**
- * The tick grid's cost per call, and bytes allocated per call: a plain job, a job with a three-rule
- * profile, and the controller's per-tick path (a cached segment).
+ * The tick grid's cost per call (JMH): a plain job, a job with a three-rule profile, and the
+ * controller's per-tick path for that profiled job (its current segment cached, as {@code JobTimer}
+ * keeps it). Allocation per call comes from JMH's {@code gc} profiler.
  *
- * <p>{@code java -cp loadtest/target/subminute.jar dev.subminute.loadtest.bench.GridBenchmark}
+ * <p>{@code java -cp loadtest/target/subminute.jar org.openjdk.jmh.Main GridBenchmark -prof gc}
  */
-public final class GridBenchmark {
-  private static final int CALLS = 2_000_000;
-  private static final int ROUNDS = 7;
-  private static long sink;
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class GridBenchmark {
+  static final Job PLAIN = Job.builder("plain", "log", 1_000).offsetMs(250).build();
 
-  public static void main(String[] args) {
-    Job plain = Job.builder("plain", "log", 1_000).offsetMs(250).build();
-    Job profiled =
-        Job.builder("profiled", "log", 60_000)
-            .timezone(ZoneId.of("Europe/Berlin"))
-            .profile(
-                List.of(
-                    new ProfileRule(
-                        EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), 8 * 60, 20 * 60, 1_000),
-                    new ProfileRule(
-                        EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), 10 * 60, 16 * 60, 5_000),
-                    new ProfileRule(EnumSet.allOf(DayOfWeek.class), 22 * 60, 6 * 60, 300_000)))
-            .build();
-    long[] instants = new long[4096];
+  static final Job PROFILED =
+      Job.builder("profiled", "log", 60_000)
+          .timezone(ZoneId.of("Europe/Berlin"))
+          .profile(
+              List.of(
+                  new ProfileRule(
+                      EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), 8 * 60, 20 * 60, 1_000),
+                  new ProfileRule(
+                      EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), 10 * 60, 16 * 60, 5_000),
+                  new ProfileRule(EnumSet.allOf(DayOfWeek.class), 22 * 60, 6 * 60, 300_000)))
+          .build();
+
+  /** A Wednesday 10:00 in Berlin: the profile's weekday rule, 1 s ticks, holds until 20:00. */
+  static final long WEEKDAY_MORNING = 1_767_776_400_000L;
+
+  long[] anywhere = new long[4096];
+  long[] withinSegment = new long[4096];
+  GridSegment profiledSegment;
+  int i;
+
+  @Setup
+  public void setUp() {
     SplittableRandom random = new SplittableRandom(1);
-    for (int i = 0; i < instants.length; i++) {
-      instants[i] = 1_767_225_600_000L + random.nextLong(365L * 86_400_000L);
+    profiledSegment = TickGrid.segmentAt(PROFILED, WEEKDAY_MORNING);
+    long span = profiledSegment.endExclusive() - WEEKDAY_MORNING - 1_000;
+    for (int k = 0; k < anywhere.length; k++) {
+      anywhere[k] = 1_767_225_600_000L + random.nextLong(365L * 86_400_000L);
+      withinSegment[k] = WEEKDAY_MORNING + random.nextLong(span);
     }
-    GridSegment segment = TickGrid.segmentAt(plain, instants[0]);
-    System.out.println(
-        "tick grid, " + CALLS + " calls a round, median of " + ROUNDS + " rounds after warm-up");
-    report(
-        "plain job: TickGrid.nextAfter",
-        () -> {
-          long s = 0;
-          for (int i = 0; i < CALLS; i++) {
-            s += TickGrid.nextAfter(plain, instants[i & 4095]);
-          }
-          return s;
-        },
-        CALLS);
-    report(
-        "three-rule profile: TickGrid.nextAfter",
-        () -> {
-          long s = 0;
-          for (int i = 0; i < CALLS / 20; i++) {
-            s += TickGrid.nextAfter(profiled, instants[i & 4095]);
-          }
-          return s;
-        },
-        CALLS / 20);
-    report(
-        "per tick in the controller: GridSegment.nextAfter",
-        () -> {
-          long s = 0;
-          for (int i = 0; i < CALLS; i++) {
-            s += segment.nextAfter(instants[i & 4095]);
-          }
-          return s;
-        },
-        CALLS);
-    System.out.println(sink == 42 ? "" : "(checksum " + Long.toHexString(sink) + ")");
   }
 
-  interface Body {
-    long run();
+  @Benchmark
+  public long plainJobNextAfter() {
+    return TickGrid.nextAfter(PLAIN, anywhere[i++ & 4095]);
   }
 
-  static void report(String name, Body body, int calls) {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    for (int i = 0; i < 5; i++) {
-      sink += body.run();
-    }
-    double[] nanos = new double[ROUNDS];
-    double[] bytes = new double[ROUNDS];
-    for (int r = 0; r < ROUNDS; r++) {
-      long allocBefore = threads.getCurrentThreadAllocatedBytes();
-      long start = System.nanoTime();
-      sink += body.run();
-      nanos[r] = (System.nanoTime() - start) / (double) calls;
-      bytes[r] = (threads.getCurrentThreadAllocatedBytes() - allocBefore) / (double) calls;
-    }
-    Arrays.sort(nanos);
-    Arrays.sort(bytes);
-    System.out.printf(
-        Locale.ROOT,
-        "%-52s %9.1f ns/call (min %.1f, max %.1f)  %8.2f bytes/call%n",
-        name,
-        nanos[ROUNDS / 2],
-        nanos[0],
-        nanos[ROUNDS - 1],
-        bytes[ROUNDS / 2]);
+  @Benchmark
+  public long profiledJobNextAfter() {
+    return TickGrid.nextAfter(PROFILED, anywhere[i++ & 4095]);
+  }
+
+  @Benchmark
+  public long profiledJobCachedSegmentNextAfter() {
+    return profiledSegment.nextAfter(withinSegment[i++ & 4095]);
   }
 }

@@ -48,17 +48,19 @@ class DeployedRunTest {
   }
 
   @Test
-  void receipts_are_counted_against_the_grid_and_duplicate_deliveries_are_not_fires() {
+  void receipts_are_counted_against_the_grid_and_a_second_delivery_is_a_duplicate() {
     Job job = Job.builder("job-1", "drift-probe", 1_000).build();
     List<DriftProbe.Receipt> receipts =
         List.of(
             new DriftProbe.Receipt("job-1", 1_000, 1_000_100, 1_003_000, false),
             new DriftProbe.Receipt("job-1", 1_000, 1_000_100, 1_009_000, true),
-            new DriftProbe.Receipt("job-1", 3_000, 3_000_300, 3_004_000, false));
+            new DriftProbe.Receipt("job-1", 3_000, 3_000_300, 2_999_500, false));
     DeployedRun.Result result = DeployedRun.account(List.of(job), receipts, 1_000, 4_000);
-    assertEquals(new Accounting.Counts(3, 2, 1, 0, 0), result.counts());
-    assertEquals(2, result.drift().getTotalCount());
-    assertEquals(300, result.drift().getMaxValue(), 1);
-    assertEquals(4_000, result.lag().getMaxValue(), 4);
+    assertEquals(new Accounting.Counts(3, 2, 1, 1, 0, -1, -1), result.counts());
+    assertEquals(3, result.arrival().count(), "every delivery arrived");
+    assertEquals(9_000, result.arrival().max(), 9);
+    assertEquals(-500, result.arrival().min(), 1);
+    assertEquals(1, result.arrival().earlyCount(), "an early arrival stays negative");
+    assertEquals(300, result.dispatch().max(), 1);
   }
 }

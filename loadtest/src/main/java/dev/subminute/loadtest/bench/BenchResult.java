@@ -1,0 +1,68 @@
+package dev.subminute.loadtest.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A row's runs and, for every figure all of them report as a number, its median, min and max. */
+record BenchResult(
+    BenchRow row,
+    List<Map<String, Object>> runs,
+    Map<String, Double> median,
+    Map<String, Double> min,
+    Map<String, Double> max) {
+
+  static BenchResult of(BenchRow row, List<Map<String, Object>> runs) {
+    Map<String, Double> median = new LinkedHashMap<>();
+    Map<String, Double> min = new LinkedHashMap<>();
+    Map<String, Double> max = new LinkedHashMap<>();
+    for (String key : runs.get(0).keySet()) {
+      if (runs.stream().allMatch(r -> r.get(key) instanceof Number)) {
+        double[] values =
+            runs.stream().mapToDouble(r -> ((Number) r.get(key)).doubleValue()).sorted().toArray();
+        median.put(key, median(values));
+        min.put(key, values[0]);
+        max.put(key, values[values.length - 1]);
+      }
+    }
+    return new BenchResult(row, List.copyOf(runs), median, min, max);
+  }
+
+  /** The middle value; of an even count, the mean of the two middle ones. */
+  static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  String id() {
+    return row.id();
+  }
+
+  /** The distinct values the runs report for a key, in the order first seen. */
+  Set<String> distinct(String key) {
+    Set<String> values = new LinkedHashSet<>();
+    runs.forEach(r -> values.add(String.valueOf(r.get(key))));
+    return values;
+  }
+
+  Map<String, Object> json() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", row.id());
+    json.put("table", row.table());
+    json.put("label", row.label());
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(row.jvmOptions());
+    command.addAll(Arrays.asList("-cp", "loadtest/target/subminute.jar"));
+    command.addAll(row.commandFor("docs/results/logs/" + row.id() + "-<run>"));
+    json.put("command", String.join(" ", command));
+    json.put("median", median);
+    json.put("min", min);
+    json.put("max", max);
+    json.put("runs", runs);
+    return json;
+  }
+}
