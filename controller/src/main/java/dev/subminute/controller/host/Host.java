@@ -56,7 +56,10 @@ public final class Host implements AutoCloseable {
     final int shard;
     final long epoch;
     final Fence fence;
-    final long missedSinceMs; // after a takeover of an expired lease: instants surely not fired
+    // after a takeover of an expired lease: the dead owner's last renewal; it died within a
+    // renewal period after it, so the instants from there on count as missed (a few of the first
+    // may have been delivered: never counted as fired twice)
+    final long missedSinceMs;
     String offeredTo;
     long handoffAt;
 
@@ -256,7 +259,7 @@ public final class Host implements AutoCloseable {
       if (store.take(lease, hostId, nowMs + config.leaseMs(), from)) {
         Fence fence = Fence.from(from);
         fence.confirm(validUntilNanos);
-        long missedSince = expired ? lease.leaseUntil() - config.fenceMarginMs() : from;
+        long missedSince = expired ? lease.leaseUntil() - config.leaseMs() : from;
         OwnedShard shard = new OwnedShard(lease.shard(), lease.epoch() + 1, fence, missedSince);
         owned.put(shard.shard, shard);
         reconcile(shard);
@@ -344,7 +347,6 @@ public final class Host implements AutoCloseable {
     jobs.put(job.jobId(), hosted);
     long from = shard.fence.fromMs();
     if (item.status() == JobStatus.RUNNING && shard.missedSinceMs < from) {
-      // a host that died fired nothing after its fence; those instants up to now are lost
       long since = Math.max(item.lastTickAt(), shard.missedSinceMs - 1);
       long missed = TickGrid.countBetween(job, since, from);
       if (missed > 0) {
