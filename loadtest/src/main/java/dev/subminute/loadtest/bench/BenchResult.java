@@ -56,7 +56,7 @@ record BenchResult(
     json.put("label", row.label());
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(row.jvmOptions());
-    command.addAll(Arrays.asList("-cp", "loadtest/target/subminute.jar"));
+    command.addAll(Arrays.asList("-cp", "cli/target/subminute.jar"));
     command.addAll(row.commandFor("docs/results/logs/" + row.id() + "-<run>"));
     json.put("command", String.join(" ", command));
     json.put("median", median);

@@ -81,7 +81,7 @@ record BenchRow(
       List<String> args =
           new ArrayList<>(
               List.of(
-                  "dev.subminute.loadtest.Main",
+                  "dev.subminute.cli.Main",
                   "loadtest",
                   "--jobs",
                   jobs,

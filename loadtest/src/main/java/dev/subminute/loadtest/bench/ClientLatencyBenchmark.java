@@ -21,9 +21,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Consistent GetItem latency against dynalite on loopback with each of the SDK's synchronous HTTP
  * clients: the measurement behind DynamoClients' choice.
  *
- * <p>{@code java -cp loadtest/target/subminute.jar
- * dev.subminute.loadtest.bench.ClientLatencyBenchmark [calls, default 2000]}; the last line is a
- * JSON summary (the Apache figures are its second, warmed-up round).
+ * <p>{@code java -cp cli/target/subminute.jar dev.subminute.loadtest.bench.ClientLatencyBenchmark
+ * [calls, default 2000]}; the last line is a JSON summary (the Apache figures are its second,
+ * warmed-up round).
  */
 public final class ClientLatencyBenchmark {
 

@@ -41,8 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the counts and the process's resident memory, then one JSON line.
  *
  * <pre>
- * java -cp loadtest/target/subminute.jar dev.subminute.loadtest.bench.ControllerBenchmark 1000 121000
- * java -Dsubminute.timerTuning=off -cp loadtest/target/subminute.jar dev.subminute.loadtest.bench.ControllerBenchmark 100 61000
+ * java -cp cli/target/subminute.jar dev.subminute.loadtest.bench.ControllerBenchmark 1000 121000
+ * java -Dsubminute.timerTuning=off -cp cli/target/subminute.jar dev.subminute.loadtest.bench.ControllerBenchmark 100 61000
  * </pre>
  *
  * Arguments: interval ms, run length ms, window length ms (default 60000), spin µs (default 1000,

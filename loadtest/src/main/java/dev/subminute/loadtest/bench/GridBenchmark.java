@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
  * controller's per-tick path for that profiled job (its current segment cached, as {@code JobTimer}
  * keeps it). Allocation per call comes from JMH's {@code gc} profiler.
  *
- * <p>{@code java -cp loadtest/target/subminute.jar org.openjdk.jmh.Main GridBenchmark -prof gc}
+ * <p>{@code java -cp cli/target/subminute.jar org.openjdk.jmh.Main GridBenchmark -prof gc}
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

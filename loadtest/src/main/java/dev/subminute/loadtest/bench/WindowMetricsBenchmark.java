@@ -16,7 +16,7 @@ import java.util.Locale;
  * init phase) and its first report take, then cost and bytes allocated per report, the line going
  * to a discarding stdout. Run it as on Lambda, where the EMF library writes to stdout:
  *
- * <p>{@code AWS_EMF_ENVIRONMENT=Local java -cp loadtest/target/subminute.jar
+ * <p>{@code AWS_EMF_ENVIRONMENT=Local java -cp cli/target/subminute.jar
  * dev.subminute.loadtest.bench.WindowMetricsBenchmark}
  */
 public final class WindowMetricsBenchmark {

@@ -1,4 +1,4 @@
-package dev.subminute.loadtest;
+package dev.subminute.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,8 +30,7 @@ class RuntimeKilledIT {
 
   Process runtime(String table) throws Exception {
     Path jar =
-        Path.of(System.getProperty("subminute.root", ".."))
-            .resolve("loadtest/target/subminute.jar");
+        Path.of(System.getProperty("subminute.root", "..")).resolve("cli/target/subminute.jar");
     return new ProcessBuilder(
             "java",
             "-jar",

@@ -1,5 +1,6 @@
-package dev.subminute.loadtest;
+package dev.subminute.cli;
 
+import dev.subminute.loadtest.LoadtestCommand;
 import dev.subminute.loadtest.bench.BenchCommand;
 import dev.subminute.loadtest.soak.SoakCommand;
 import dev.subminute.local.cli.SubminuteCommand;
