@@ -127,11 +127,27 @@ public final class DynamoShardStore implements ShardStore {
     values.put(":from", n(ownerFrom));
     values.put(":seen", n(seen.epoch()));
     values.put(":next", n(seen.epoch() + 1));
+    // the shard exactly as seen: a renewal, withdrawal or release since then makes this fail
+    String condition;
+    if (seen.epoch() == 0) {
+      condition = "attribute_not_exists(#epoch)";
+    } else if (hostId.equals(seen.nextOwner())) {
+      condition = "#epoch = :seen AND #nextOwner = :me AND #handoff = :handoff";
+      values.put(":handoff", n(seen.handoffAt()));
+    } else if (seen.owner() == null) {
+      condition = "#epoch = :seen AND attribute_not_exists(#owner)";
+    } else {
+      condition = "#epoch = :seen AND #lease = :seenLease";
+      values.put(":seenLease", n(seen.leaseUntil()));
+    }
+    if (seen.epoch() == 0) {
+      values.remove(":seen");
+    }
     return update(
         seen.shard(),
         "SET #owner = :me, #lease = :lease, #epoch = :next, #from = :from"
             + " REMOVE #nextOwner, #handoff",
-        seen.epoch() == 0 ? "attribute_not_exists(#epoch) OR #epoch = :seen" : "#epoch = :seen",
+        condition,
         values);
   }
 
