@@ -15,7 +15,10 @@ public interface ShardStore {
   /** Removes the host's heartbeat, so others stop counting it at once. */
   void leave(String hostId);
 
-  /** Takes a shard as seen (free, expired or offered to {@code hostId}): epoch + 1. */
+  /**
+   * Takes a shard exactly as seen: free, offered to {@code hostId}, or owned with a lease that ends
+   * before {@code ownerFrom}; epoch + 1. False when the shard changed since it was read.
+   */
   boolean take(ShardLease seen, String hostId, long leaseUntil, long ownerFrom);
 
   boolean renew(int shard, String hostId, long epoch, long leaseUntil);

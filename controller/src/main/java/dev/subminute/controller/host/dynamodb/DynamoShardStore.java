@@ -137,7 +137,8 @@ public final class DynamoShardStore implements ShardStore {
     } else if (seen.owner() == null) {
       condition = "#epoch = :seen AND attribute_not_exists(#owner)";
     } else {
-      condition = "#epoch = :seen AND #lease = :seenLease";
+      // an owned shard only once its lease has run out: its next owner fires after the lease end
+      condition = "#epoch = :seen AND #lease = :seenLease AND #lease < :from";
       values.put(":seenLease", n(seen.leaseUntil()));
     }
     if (seen.epoch() == 0) {
