@@ -67,8 +67,10 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Option(
       names = "--window-ms",
-      defaultValue = "20000",
-      description = "controller window; a lease outlives it by 10 s (default ${DEFAULT-VALUE})")
+      defaultValue = "60000",
+      description =
+          "host window: a successor host takes the shards over at its end, as a host Lambda's"
+              + " next invocation does on AWS (default ${DEFAULT-VALUE})")
   long windowMs;
 
   @Option(
@@ -135,7 +137,8 @@ public final class LocalCommand implements Callable<Integer> {
                     demoJobs.close();
                   }
                   if (!storageDied.get()) {
-                    System.out.println("stopping: windows end and write their status...");
+                    System.out.println(
+                        "stopping: shards handed over or released, status written...");
                     runtime.close();
                     System.out.println("stopped.");
                   }
@@ -190,7 +193,7 @@ public final class LocalCommand implements Callable<Integer> {
               + MIN_WINDOW_MS
               + " to "
               + MAX_WINDOW_MS
-              + " (a controller window of 1 s to 14 min)");
+              + " (a host window of 1 s to 14 min)");
     }
     if (durationSeconds != null && durationSeconds < 1) {
       throw new IllegalArgumentException(
