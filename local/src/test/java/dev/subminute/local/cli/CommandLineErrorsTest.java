@@ -215,7 +215,7 @@ class CommandLineErrorsTest {
         file.toString());
     assertError(
         2,
-        "subminute: --window-ms 0 is out of range; give 1000 to 840000 (a controller window of 1 s"
+        "subminute: --window-ms 0 is out of range; give 1000 to 840000 (a host window of 1 s"
             + " to 14 min)",
         "local",
         "--window-ms",
