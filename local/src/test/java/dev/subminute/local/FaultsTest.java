@@ -41,8 +41,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class FaultsTest {
   static final AtomicInteger TABLES = new AtomicInteger();
 
-  /** Bounds a busy CI machine meets: the strict figures live in the benchmarks. */
-  static final long P99_BOUND_MICROS = 10_000;
+  /**
+   * Bounds a busy CI machine meets (a young collection of the test JVM on two shared cores takes
+   * longer than 10 ms): the strict figures live in the benchmarks and the load test.
+   */
+  static final long P99_BOUND_MICROS = 25_000;
 
   static final long MAX_BOUND_MICROS = 250_000;
 

@@ -9,6 +9,7 @@ import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,30 +19,43 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class DynamoJobs implements JobStatusSink {
   private final JobTable table;
   private final WorkerPolicy policy;
+  private Map<String, Decided> lastDecided = Map.of();
 
   public DynamoJobs(JobTable table, WorkerPolicy policy) {
     this.table = table;
     this.policy = policy;
   }
 
-  /** Raw items (as scanned) in the host's terms; items without a string jobId are skipped. */
-  public List<StoredJob> storedJobs(List<Map<String, AttributeValue>> items) {
+  /**
+   * Raw items (as scanned) in the host's terms; items without a string jobId are skipped. An item
+   * whose user attributes did not change since the last call keeps its decision: validating
+   * thousands of unchanged items (and their payloads) every scan would only make garbage.
+   */
+  public synchronized List<StoredJob> storedJobs(List<Map<String, AttributeValue>> items) {
     List<StoredJob> jobs = new ArrayList<>(items.size());
+    Map<String, Decided> decided = new HashMap<>(items.size() * 2);
     for (Map<String, AttributeValue> item : items) {
       AttributeValue id = item.get(JobTable.JOB_ID);
       if (id != null && id.s() != null) {
+        Map<String, AttributeValue> user = new HashMap<>(item);
+        user.keySet().removeAll(JobTable.STATUS_ATTRIBUTES);
+        Decided before = lastDecided.get(id.s());
+        JobDecision decision =
+            before != null && before.user().equals(user)
+                ? before.decision()
+                : JobDecision.of(Optional.of(item), policy);
+        decided.put(id.s(), new Decided(user, decision));
         JobStatusView status = JobStatusView.of(item);
         jobs.add(
             new StoredJob(
-                id.s(),
-                JobDecision.of(Optional.of(item), policy),
-                status.status(),
-                status.statusReason(),
-                status.lastTickAt()));
+                id.s(), decision, status.status(), status.statusReason(), status.lastTickAt()));
       }
     }
+    lastDecided = decided;
     return jobs;
   }
+
+  private record Decided(Map<String, AttributeValue> user, JobDecision decision) {}
 
   @Override
   public boolean write(String jobId, StatusChange change, long nowMs) {
