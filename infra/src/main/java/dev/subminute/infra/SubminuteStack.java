@@ -218,7 +218,8 @@ public final class SubminuteStack extends Stack {
                                     "NewImage",
                                     ordered(
                                         "running", ordered("BOOL", FilterRule.isEqual(true)),
-                                        "owner", FilterRule.notExists()))))))
+                                        // exists applies to leaves: owner is a map, owner.S a leaf
+                                        "owner", ordered("S", FilterRule.notExists())))))))
             .build());
 
     Function reconciler =
