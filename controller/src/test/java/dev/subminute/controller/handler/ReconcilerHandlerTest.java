@@ -93,4 +93,63 @@ class ReconcilerHandlerTest {
         "jobs=0 started=0 invalid=0 orphansStopped=0",
         handler.handleRequest(Map.of("source", "aws.events"), null));
   }
+
+  @Test
+  void as_the_demo_custom_resource_update_applies_the_new_interval_and_delete_removes_the_job()
+      throws Exception {
+    JobTable table = SharedDynalite.newTable("reconciler-demo-lifecycle");
+    InMemoryExecutions executions = new InMemoryExecutions();
+    ReconcilerHandler handler =
+        new ReconcilerHandler(
+            table,
+            new Reconciler(
+                table,
+                executions,
+                WorkerPolicy.allowing(List.of("arn:aws:lambda:*:function:subminute-worker-*")),
+                System::currentTimeMillis));
+    List<String> answers = new CopyOnWriteArrayList<>();
+    HttpServer cloudFormation =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    cloudFormation.createContext(
+        "/response",
+        x -> {
+          answers.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          x.sendResponseHeaders(200, -1);
+          x.close();
+        });
+    cloudFormation.start();
+    try {
+      String worker = "arn:aws:lambda:us-east-1:123456789012:function:subminute-worker-drift-probe";
+      String url = "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/response";
+      for (String[] request :
+          new String[][] {{"Create", "1000"}, {"Update", "250"}, {"Delete", "250"}}) {
+        String result =
+            handler.handleRequest(
+                Map.of(
+                    "RequestType",
+                    request[0],
+                    "ResponseURL",
+                    url,
+                    "StackId",
+                    "arn:aws:cloudformation:us-east-1:123456789012:stack/Subminute/1",
+                    "RequestId",
+                    "r-" + request[0],
+                    "LogicalResourceId",
+                    "DemoJob",
+                    "ResourceProperties",
+                    Map.of(
+                        "DemoJobId", "demo-probe", "WorkerArn", worker, "IntervalMs", request[1])),
+                null);
+        assertTrue(result.startsWith("SUCCESS"), result);
+        if (request[0].equals("Update")) {
+          assertEquals("250", table.get("demo-probe").orElseThrow().get("intervalMs").n());
+        }
+      }
+      assertTrue(table.get("demo-probe").isEmpty(), "deleted with the resource");
+      assertEquals(3, answers.size());
+      answers.forEach(a -> assertTrue(a.contains("\"Status\":\"SUCCESS\""), a));
+    } finally {
+      cloudFormation.stop(0);
+    }
+  }
 }
