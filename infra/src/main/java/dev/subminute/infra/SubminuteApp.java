@@ -73,6 +73,11 @@ public final class SubminuteApp {
       }
 
       @Override
+      public String controllerRevision(Construct scope) {
+        return "from the build (the asset hash names the version)";
+      }
+
+      @Override
       public Code workers(Construct scope) {
         return Code.fromAsset(workers.toString());
       }
@@ -85,6 +90,7 @@ public final class SubminuteApp {
       private Code controller;
       private Code workers;
       private CfnParameter bucket;
+      private CfnParameter controllerKey;
 
       private CfnParameter bucket(Construct scope) {
         if (bucket == null) {
@@ -101,26 +107,35 @@ public final class SubminuteApp {
       @Override
       public Code controller(Construct scope) {
         if (controller == null) {
-          controller = fromKey(scope, "ControllerCodeKey", CONTROLLER_JAR);
+          controllerKey = key(scope, "ControllerCodeKey", CONTROLLER_JAR);
+          controller = fromKey(scope, controllerKey);
         }
         return controller;
       }
 
       @Override
+      public String controllerRevision(Construct scope) {
+        controller(scope);
+        return controllerKey.getValueAsString();
+      }
+
+      @Override
       public Code workers(Construct scope) {
         if (workers == null) {
-          workers = fromKey(scope, "WorkerCodeKey", WORKER_JAR);
+          workers = fromKey(scope, key(scope, "WorkerCodeKey", WORKER_JAR));
         }
         return workers;
       }
 
-      private Code fromKey(Construct scope, String parameter, String jar) {
-        CfnParameter key =
-            CfnParameter.Builder.create(scope, parameter)
-                .type("String")
-                .defaultValue(jar)
-                .description("S3 key of " + jar + " (the file the build makes)")
-                .build();
+      private CfnParameter key(Construct scope, String parameter, String jar) {
+        return CfnParameter.Builder.create(scope, parameter)
+            .type("String")
+            .defaultValue(jar)
+            .description("S3 key of " + jar + " (the file the build makes)")
+            .build();
+      }
+
+      private Code fromKey(Construct scope, CfnParameter key) {
         return Code.fromCfnParameters(
             CfnParametersCodeProps.builder()
                 .bucketNameParam(bucket(scope))

@@ -141,10 +141,20 @@ class StackOptionsIT {
 
   @Test
   void the_console_template_defaults_to_the_file_names_the_build_makes() throws Exception {
-    JsonNode parameters =
+    JsonNode standalone =
         new ObjectMapper()
-            .valueToTree(Template.fromStack(SubminuteApp.standalone(new App())).toJSON())
-            .get("Parameters");
+            .valueToTree(Template.fromStack(SubminuteApp.standalone(new App())).toJSON());
+    JsonNode parameters = standalone.get("Parameters");
+    boolean versioned = false;
+    for (JsonNode r : standalone.get("Resources")) {
+      if (r.get("Type").asText().equals("AWS::Lambda::Version")) {
+        assertTrue(
+            r.get("Properties").get("Description").toString().contains("ControllerCodeKey"),
+            "new code under a new key publishes a new SnapStart version: " + r);
+        versioned = true;
+      }
+    }
+    assertTrue(versioned, "the controller is invoked through a published version");
     for (var key :
         List.of(
             Map.entry("ControllerCodeKey", "controller/target"),

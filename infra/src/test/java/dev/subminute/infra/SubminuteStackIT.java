@@ -86,6 +86,24 @@ class SubminuteStackIT {
   }
 
   @Test
+  void executions_invoke_a_snapstart_version_of_the_controller() {
+    template.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Handler",
+            SubminuteStack.CONTROLLER_HANDLER,
+            "SnapStart",
+            Map.of("ApplyOn", "PublishedVersions")));
+    template.hasResourceProperties(
+        "AWS::Lambda::Alias", Map.of("Name", "live", "FunctionVersion", Match.anyValue()));
+    JsonNode raw =
+        ofType("AWS::StepFunctions::StateMachine").get(0).get("Properties").get("DefinitionString");
+    assertTrue(
+        raw.toString().contains("{\"Ref\":\"ControllerLive"),
+        "the controller task invokes the alias: " + raw);
+  }
+
+  @Test
   void starter_reads_the_stream_filtered_to_user_writes_with_bisect_and_a_dead_letter_queue() {
     template.hasResourceProperties(
         "AWS::Lambda::EventSourceMapping",
