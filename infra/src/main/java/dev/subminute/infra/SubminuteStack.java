@@ -19,6 +19,8 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
@@ -33,9 +35,11 @@ import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.Policy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.CfnEventInvokeConfig;
 import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.lambda.CfnVersion;
 import software.amazon.awscdk.services.lambda.Code;
@@ -45,7 +49,6 @@ import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.StartingPosition;
-import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -183,12 +186,6 @@ public final class SubminuteStack extends Stack {
                 .build());
 
     Topic alarms = alarmTopic(alarmEmail);
-    Queue failedTicks =
-        Queue.Builder.create(this, "FailedTicks")
-            .encryption(QueueEncryption.SQS_MANAGED)
-            .enforceSsl(true)
-            .retentionPeriod(Duration.days(14))
-            .build();
     Table dedupe =
         "true".equals(getNode().tryGetContext(DEDUPE_TABLE_CONTEXT)) ? dedupeTable() : null;
     Function httpPoll =
@@ -198,7 +195,6 @@ public final class SubminuteStack extends Stack {
             nameSuffix,
             code,
             "dev.subminute.worker.lambda.HttpPollHandler::handleRequest",
-            failedTicks,
             dedupe);
     Function driftProbe =
         worker(
@@ -207,12 +203,17 @@ public final class SubminuteStack extends Stack {
             nameSuffix,
             code,
             "dev.subminute.worker.lambda.DriftProbeHandler::handleRequest",
-            failedTicks,
             dedupe);
     alarm(
         "FailedTicksAlarm",
-        "Worker invokes failed after Lambda's retries, or arrived too late: see the FailedTicks queue",
-        failedTicks.metricApproximateNumberOfMessagesVisible(),
+        "Worker events failed or expired (each is counted as failedTicks on its job's item)",
+        MathExpression.Builder.create()
+            .expression("httpPoll + driftProbe")
+            .usingMetrics(
+                ordered(
+                    "httpPoll", droppedEvents(httpPoll), "driftProbe", droppedEvents(driftProbe)))
+            .period(Duration.minutes(1))
+            .build(),
         alarms);
 
     // the stack's example workers always; users' own workers when the parameter names them
@@ -356,6 +357,33 @@ public final class SubminuteStack extends Stack {
             "dynamodb:DeleteItem"),
         table.getTableArn());
     reconciler.addToRolePolicy(startAndListExecutions(stateMachineArn, executionsArn));
+    // the grant is a policy of its own: the workers' default policies would close a cycle
+    // (worker -> controller -> state machine -> reconciler -> worker's policy)
+    Policy.Builder.create(this, "WorkersReportFailedTicks")
+        .roles(List.of(httpPoll.getRole(), driftProbe.getRole()))
+        .statements(
+            List.of(
+                PolicyStatement.Builder.create()
+                    .effect(Effect.ALLOW)
+                    .actions(List.of("lambda:InvokeFunction"))
+                    .resources(List.of(reconciler.getFunctionArn()))
+                    .build()))
+        .build();
+    for (Function worker : List.of(httpPoll, driftProbe)) {
+      CfnEventInvokeConfig.Builder.create(this, worker.getNode().getId() + "AsyncInvoke")
+          .functionName(worker.getFunctionName())
+          .qualifier("$LATEST")
+          .maximumRetryAttempts(0)
+          .maximumEventAgeInSeconds(60)
+          .destinationConfig(
+              CfnEventInvokeConfig.DestinationConfigProperty.builder()
+                  .onFailure(
+                      CfnEventInvokeConfig.OnFailureProperty.builder()
+                          .destination(reconciler.getFunctionArn())
+                          .build())
+                  .build())
+          .build();
+    }
     Rule.Builder.create(this, "ReconcileEveryMinute")
         .schedule(Schedule.rate(Duration.minutes(1)))
         .targets(List.of(new LambdaFunction(reconciler)))
@@ -377,7 +405,6 @@ public final class SubminuteStack extends Stack {
     output("DriftProbeWorkerArn", driftProbe.getFunctionArn());
     output("DriftProbeLogGroupName", driftProbe.getLogGroup().getLogGroupName());
     output("AlarmTopicArn", alarms.getTopicArn());
-    output("FailedTicksQueueUrl", failedTicks.getQueueUrl());
     if (dedupe != null) {
       output("WorkerDedupeTableName", dedupe.getTableName());
     }
@@ -390,12 +417,6 @@ public final class SubminuteStack extends Stack {
         List.of(
             suppression(
                 "AwsSolutions-SQS3", "This queue is itself the starter's dead-letter queue.")));
-    NagSuppressions.addResourceSuppressions(
-        failedTicks,
-        List.of(
-            suppression(
-                "AwsSolutions-SQS3",
-                "This queue is itself the workers' on-failure destination: nothing reads it but people.")));
   }
 
   private static void allow(Function function, List<String> actions, String resource) {
@@ -448,16 +469,11 @@ public final class SubminuteStack extends Stack {
 
   /**
    * An example worker. Async invokes are not retried and expire after a minute: a tick delivered
-   * twice or minutes late is worse than a tick missed; the failures land in {@code failedTicks}.
+   * twice or minutes late is worse than a tick missed; the reconciler counts the failures on the
+   * jobs' items.
    */
   private Function worker(
-      String id,
-      String name,
-      String nameSuffix,
-      LambdaCode code,
-      String handler,
-      Queue failedTicks,
-      Table dedupe) {
+      String id, String name, String nameSuffix, LambdaCode code, String handler, Table dedupe) {
     LogGroup logs =
         LogGroup.Builder.create(this, id + "Logs")
             .retention(RetentionDays.ONE_MONTH)
@@ -472,9 +488,6 @@ public final class SubminuteStack extends Stack {
             .code(code.workers(this))
             .memorySize(512)
             .timeout(Duration.seconds(30))
-            .retryAttempts(0)
-            .maxEventAge(Duration.seconds(60))
-            .onFailure(new SqsDestination(failedTicks))
             .environment(
                 dedupe == null ? Map.of() : Map.of("SUBMINUTE_DEDUPE_TABLE", dedupe.getTableName()))
             .logGroup(logs)
@@ -522,7 +535,17 @@ public final class SubminuteStack extends Stack {
     return topic;
   }
 
-  private void alarm(String id, String description, Metric metric, Topic topic) {
+  private static Metric droppedEvents(Function worker) {
+    return Metric.Builder.create()
+        .namespace("AWS/Lambda")
+        .metricName("AsyncEventsDropped")
+        .dimensionsMap(Map.of("FunctionName", worker.getFunctionName()))
+        .statistic("Sum")
+        .period(Duration.minutes(1))
+        .build();
+  }
+
+  private void alarm(String id, String description, IMetric metric, Topic topic) {
     Alarm.Builder.create(this, id)
         .alarmDescription(description)
         .metric(metric)

@@ -448,9 +448,9 @@ class SubminuteStackIT {
             "dynamodb:DeleteItem"),
         actionsOf(SubminuteStack.RECONCILER_HANDLER));
     assertEquals(
-        Set.of("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"),
+        Set.of("lambda:InvokeFunction"),
         actionsOf("dev.subminute.worker.lambda.DriftProbeHandler::handleRequest"),
-        "a worker only reports its failed events");
+        "a worker only hands its failed events to the reconciler");
   }
 
   @Test
@@ -490,7 +490,7 @@ class SubminuteStackIT {
   }
 
   @Test
-  void workers_are_not_retried_events_expire_after_a_minute_and_failures_are_kept() {
+  void workers_are_not_retried_events_expire_after_a_minute_and_failures_are_counted() {
     List<JsonNode> configs = ofType("AWS::Lambda::EventInvokeConfig");
     assertEquals(2, configs.size(), "one per example worker");
     for (JsonNode config : configs) {
@@ -502,7 +502,7 @@ class SubminuteStackIT {
               .get("OnFailure")
               .get("Destination")
               .toString()
-              .contains("FailedTicks"),
+              .contains("\"Reconciler"),
           p.toString());
     }
   }

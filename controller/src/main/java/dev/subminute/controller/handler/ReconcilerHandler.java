@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -53,6 +54,9 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
   public String handleRequest(Map<String, Object> event, Context context) {
     if (event != null && event.containsKey("RequestType") && event.containsKey("ResponseURL")) {
       return customResource(event);
+    }
+    if (event != null && event.get("requestPayload") instanceof Map<?, ?> payload) {
+      return countFailedTick(payload.get("jobId"), event.get("requestContext"));
     }
     Reconciler.Outcome outcome = reconciler.reconcileOnce();
     return "jobs="
@@ -111,6 +115,34 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
       throw new IllegalStateException("could not answer CloudFormation: " + e, e);
     }
     return status + ": " + reason;
+  }
+
+  /**
+   * As the on-failure destination of the example workers: a tick whose event failed or expired
+   * (Lambda's record carries the worker event) is counted on its job's item, as {@code
+   * failedTicks}, a status attribute.
+   */
+  private String countFailedTick(Object jobId, Object requestContext) {
+    if (!(jobId instanceof String id)) {
+      return "a failed event without a jobId: " + requestContext;
+    }
+    try {
+      table
+          .client()
+          .updateItem(
+              r ->
+                  r.tableName(table.name())
+                      .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(id)))
+                      .updateExpression("ADD failedTicks :one SET updatedAt = :now")
+                      .conditionExpression("attribute_exists(jobId)")
+                      .expressionAttributeValues(
+                          Map.of(
+                              ":one", AttributeValue.fromN("1"),
+                              ":now", AttributeValue.fromS(java.time.Instant.now().toString()))));
+      return "failed tick of " + id + " counted: " + requestContext;
+    } catch (ConditionalCheckFailedException gone) {
+      return "failed tick of " + id + ", a job that is gone: " + requestContext;
+    }
   }
 
   /** Creates the job, or sets the worker, interval and running of the one the table kept. */

@@ -152,4 +152,42 @@ class ReconcilerHandlerTest {
       cloudFormation.stop(0);
     }
   }
+
+  @Test
+  void as_the_workers_failure_destination_it_counts_the_failed_tick_on_the_job() {
+    JobTable table = SharedDynalite.newTable("reconciler-failed-ticks");
+    ReconcilerHandler handler =
+        new ReconcilerHandler(
+            table,
+            new Reconciler(
+                table,
+                new InMemoryExecutions(),
+                WorkerPolicy.allowing(List.of("log")),
+                System::currentTimeMillis));
+    table.putIfAbsent(
+        dev.subminute.model.dynamodb.JobItem.builder()
+            .jobId("probe")
+            .workerArn("log")
+            .intervalMs(1000L)
+            .running(true)
+            .build());
+    Map<String, Object> record =
+        Map.of(
+            "version", "1.0",
+            "requestContext",
+                Map.of(
+                    "requestId", "e-1",
+                    "functionArn", "arn:aws:lambda:us-east-1:123456789012:function:w:$LATEST",
+                    "condition", "EventAgeExceeded",
+                    "approximateInvokeCount", 1),
+            "requestPayload",
+                Map.of("jobId", "probe", "plannedAt", 1795651200000L, "intervalMs", 1000),
+            "responseContext", Map.of("statusCode", 200, "executedVersion", "$LATEST"));
+    handler.handleRequest(record, null);
+    handler.handleRequest(record, null);
+    assertEquals("2", table.get("probe").orElseThrow().get("failedTicks").n());
+    Map<String, Object> gone = new java.util.HashMap<>(record);
+    gone.put("requestPayload", Map.of("jobId", "deleted", "plannedAt", 1795651200000L));
+    assertTrue(handler.handleRequest(gone, null).contains("gone"));
+  }
 }
