@@ -265,7 +265,7 @@ public final class SubminuteStack extends Stack {
             .build());
     controller.addToRolePolicy(startAndListExecutions(stateMachineArn, executionsArn));
 
-    // a cold controller took 8 s from JVM start to its first tick here, longer than the 4 s a
+    // a cold controller took 7 to 8 s from JVM start to its first tick here, longer than the 4 s a
     // parked job resumes ahead of its tick: executions invoke a SnapStart version instead
     CfnFunction cfnController = (CfnFunction) controller.getNode().getDefaultChild();
     cfnController.setSnapStart(
