@@ -19,6 +19,11 @@ import software.constructs.Construct;
  * named by template parameters: that is the template kept in the repository.
  */
 public final class SubminuteApp {
+  /** The file names the build gives the Lambda packages: also the default S3 keys. */
+  public static final String CONTROLLER_JAR = "subminute-controller-0.1.0-SNAPSHOT-lambda.jar";
+
+  public static final String WORKER_JAR = "subminute-worker-0.1.0-SNAPSHOT-lambda.jar";
+
   private SubminuteApp() {}
 
   public static void main(String[] args) {
@@ -53,9 +58,8 @@ public final class SubminuteApp {
 
   /** The Lambda jars from {@code controller/target} and {@code worker/target}. */
   public static SubminuteStack.LambdaCode codeFromBuild(Path root) {
-    Path controller =
-        root.resolve("controller/target/subminute-controller-0.1.0-SNAPSHOT-lambda.jar");
-    Path workers = root.resolve("worker/target/subminute-worker-0.1.0-SNAPSHOT-lambda.jar");
+    Path controller = root.resolve("controller/target").resolve(CONTROLLER_JAR);
+    Path workers = root.resolve("worker/target").resolve(WORKER_JAR);
     for (Path jar : new Path[] {controller, workers}) {
       if (!Files.isRegularFile(jar)) {
         throw new IllegalStateException(
@@ -66,6 +70,11 @@ public final class SubminuteApp {
       @Override
       public Code controller(Construct scope) {
         return Code.fromAsset(controller.toString());
+      }
+
+      @Override
+      public String controllerRevision(Construct scope) {
+        return "from the build (the asset hash names the version)";
       }
 
       @Override
@@ -81,6 +90,7 @@ public final class SubminuteApp {
       private Code controller;
       private Code workers;
       private CfnParameter bucket;
+      private CfnParameter controllerKey;
 
       private CfnParameter bucket(Construct scope) {
         if (bucket == null) {
@@ -97,26 +107,35 @@ public final class SubminuteApp {
       @Override
       public Code controller(Construct scope) {
         if (controller == null) {
-          controller = fromKey(scope, "ControllerCodeKey", "subminute-controller");
+          controllerKey = key(scope, "ControllerCodeKey", CONTROLLER_JAR);
+          controller = fromKey(scope, controllerKey);
         }
         return controller;
       }
 
       @Override
+      public String controllerRevision(Construct scope) {
+        controller(scope);
+        return controllerKey.getValueAsString();
+      }
+
+      @Override
       public Code workers(Construct scope) {
         if (workers == null) {
-          workers = fromKey(scope, "WorkerCodeKey", "subminute-worker");
+          workers = fromKey(scope, key(scope, "WorkerCodeKey", WORKER_JAR));
         }
         return workers;
       }
 
-      private Code fromKey(Construct scope, String parameter, String artifact) {
-        CfnParameter key =
-            CfnParameter.Builder.create(scope, parameter)
-                .type("String")
-                .defaultValue(artifact + "-lambda.jar")
-                .description("S3 key of " + artifact + "-*-lambda.jar")
-                .build();
+      private CfnParameter key(Construct scope, String parameter, String jar) {
+        return CfnParameter.Builder.create(scope, parameter)
+            .type("String")
+            .defaultValue(jar)
+            .description("S3 key of " + jar + " (the file the build makes)")
+            .build();
+      }
+
+      private Code fromKey(Construct scope, CfnParameter key) {
         return Code.fromCfnParameters(
             CfnParametersCodeProps.builder()
                 .bucketNameParam(bucket(scope))

@@ -15,7 +15,8 @@ import software.amazon.awscdk.assertions.Template;
  * Writes the stack as a plain CloudFormation template, {@code infra/subminute.template.yaml}, for
  * users who deploy from the console without the CDK.
  *
- * <p>{@code mvn -B -q -pl infra exec:java -Dexec.mainClass=dev.subminute.infra.TemplateWriter}
+ * <p>After {@code mvn -B package -DskipTests}, in {@code infra/}: {@code java -cp
+ * "target/classes:$(cat target/cdk-classpath.txt)" dev.subminute.infra.TemplateWriter}
  */
 public final class TemplateWriter {
   public static final String FILE = "subminute.template.yaml";

@@ -30,7 +30,7 @@ class CloudFormationTemplateIT {
         "infra/"
             + TemplateWriter.FILE
             + " is stale: regenerate it with "
-            + "`mvn -B -q -pl infra exec:java -Dexec.mainClass=dev.subminute.infra.TemplateWriter` and commit it");
+            + "`java -cp \"target/classes:$(cat target/cdk-classpath.txt)\" dev.subminute.infra.TemplateWriter` in infra/ and commit it");
   }
 
   @Test

@@ -377,7 +377,9 @@ public final class Controller {
       String reason,
       long unreportedTicks,
       long unreportedMissed) {
-    boolean continueAsNew = action.equals("CONTINUE") && windows >= windowsPerExecution();
+    // parked (WAIT) windows count too: an hourly job reaches the history limit in months
+    boolean continueAsNew =
+        (action.equals("CONTINUE") || action.equals("WAIT")) && windows >= windowsPerExecution();
     return new ControllerState(
         in.jobId(),
         in.owner(),

@@ -11,8 +11,16 @@ public interface Executions {
    */
   boolean start(String name, ControllerState input);
 
-  /** The executions still running, with the job and owner from their input. */
+  /**
+   * The executions still running. Where reading an execution's input costs a call per execution
+   * (Step Functions), its job and owner are null here: see {@link #describe}.
+   */
   List<RunningExecution> running();
+
+  /** The execution with the job and owner from its input. */
+  default RunningExecution describe(RunningExecution listed) {
+    return listed;
+  }
 
   void stop(RunningExecution execution, String cause);
 

@@ -42,16 +42,24 @@ public final class Reconciler {
   public Outcome reconcile(List<Map<String, AttributeValue>> scanned) {
     long nowMs = wallMillis.getAsLong();
     Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+    Map<String, String> jobByOwner = new HashMap<>();
     scanned.forEach(
         item -> {
           AttributeValue id = item.get(JobTable.JOB_ID);
           if (id != null && id.s() != null) {
             items.put(id.s(), item);
+            String owner = JobStatusView.of(item).owner();
+            if (owner != null) {
+              jobByOwner.put(owner, id.s());
+            }
           }
         });
     Set<String> live = new HashSet<>();
+    Set<String> runningOwners = new HashSet<>();
     int orphans = 0;
-    for (Executions.RunningExecution execution : executions.running()) {
+    for (Executions.RunningExecution listed : executions.running()) {
+      Executions.RunningExecution execution = identify(listed, jobByOwner);
+      runningOwners.add(execution.owner());
       Map<String, AttributeValue> item = items.get(execution.jobId());
       JobDecision decision = JobDecision.of(Optional.ofNullable(item), policy);
       JobStatusView status = item == null ? null : JobStatusView.of(item);
@@ -76,6 +84,13 @@ public final class Reconciler {
       if (decision instanceof JobDecision.Stop stop) {
         if (stop.status() == JobStatus.INVALID) {
           invalid++;
+        }
+        if (status.owner() != null && !runningOwners.contains(status.owner())) {
+          // the owner's execution has ended (a parked one is stopped in the pass before): a
+          // controller in a window releases its own lease, but a stopped or dead one never will
+          table.releaseAsOwner(
+              jobId, status.owner(), nowMs, StatusUpdate.of(stop.status(), stop.reason()));
+        } else if (stop.status() == JobStatus.INVALID) {
           markInvalid(jobId, status, stop.reason(), nowMs);
         }
         continue;
@@ -88,6 +103,31 @@ public final class Reconciler {
       }
     }
     return new Outcome(items.size(), started, invalid, orphans);
+  }
+
+  /**
+   * The job and owner of a listed execution: an execution named as an item's owner (or as one of
+   * its continuations) is that owner's, with no call; only the others (just started, or orphans)
+   * are described, one call each.
+   */
+  private Executions.RunningExecution identify(
+      Executions.RunningExecution listed, Map<String, String> jobByOwner) {
+    if (listed.jobId() != null) {
+      return listed;
+    }
+    String owner = listed.name().replaceFirst("-g\\d{1,9}$", "");
+    String jobId = jobByOwner.get(owner);
+    if (jobId != null
+        && (listed.name().equals(owner)
+            || listed.name().equals(Controller.nextExecutionName(owner, generation(listed))))) {
+      return new Executions.RunningExecution(listed.id(), listed.name(), jobId, owner);
+    }
+    return executions.describe(listed);
+  }
+
+  private static int generation(Executions.RunningExecution listed) {
+    String name = listed.name();
+    return Integer.parseInt(name.substring(name.lastIndexOf("-g") + 2));
   }
 
   private void markInvalid(String jobId, JobStatusView status, String reason, long nowMs) {

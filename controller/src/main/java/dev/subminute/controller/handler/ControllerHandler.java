@@ -154,7 +154,7 @@ public final class ControllerHandler implements RequestStreamHandler {
               .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64))
               .build();
       SfnClient sfn = SfnClient.create();
-      WorkerPolicy policy = WorkerPolicy.parse(env.allowedWorkers());
+      WorkerPolicy policy = env.workerPolicy();
       ControllerConfig config = ControllerConfig.lambda();
       TimeSource time = SystemTimeSource.precise();
       ScheduledExecutorService background =

@@ -1,13 +1,22 @@
 package dev.subminute.controller.handler;
 
+import dev.subminute.controller.core.WorkerPolicy;
+
 /** The names and settings the stack passes to the functions. */
-record Environment(String tableName, String stateMachineArn, String allowedWorkers) {
+record Environment(
+    String tableName, String stateMachineArn, String allowedWorkers, String functionArnPrefix) {
 
   static Environment fromSystem() {
     return new Environment(
         required("TABLE_NAME"),
         System.getenv("STATE_MACHINE_ARN"),
-        System.getenv("ALLOWED_WORKERS"));
+        System.getenv("ALLOWED_WORKERS"),
+        System.getenv("FUNCTION_ARN_PREFIX"));
+  }
+
+  /** The allow-list, reading worker names and partial ARNs in the deployment's account. */
+  WorkerPolicy workerPolicy() {
+    return WorkerPolicy.parse(allowedWorkers).withFunctionArnPrefix(functionArnPrefix);
   }
 
   private static String required(String name) {

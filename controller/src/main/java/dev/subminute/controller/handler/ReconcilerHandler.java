@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.Reconciler;
-import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.sfn.SfnExecutions;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobItem;
@@ -16,12 +15,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * Every minute: starts jobs that should run and have no live execution; ends orphans. Called by
- * CloudFormation as the stack's DemoJob custom resource, it also writes the demo job first, so a
- * fresh stack ticks at once.
+ * CloudFormation as the stack's DemoJob custom resource, it also writes the demo job first (on
+ * create and update, with the interval given), so a fresh stack ticks at once, and deletes it with
+ * the resource, so that nothing keeps ticking after the demo is switched off or the stack is gone.
  */
 public final class ReconcilerHandler implements RequestHandler<Map<String, Object>, String> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +41,7 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
         new Reconciler(
             table,
             new SfnExecutions(SfnClient.create(), env.stateMachineArn()),
-            WorkerPolicy.parse(env.allowedWorkers()),
+            env.workerPolicy(),
             System::currentTimeMillis);
   }
 
@@ -51,6 +54,9 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
   public String handleRequest(Map<String, Object> event, Context context) {
     if (event != null && event.containsKey("RequestType") && event.containsKey("ResponseURL")) {
       return customResource(event);
+    }
+    if (event != null && event.get("requestPayload") instanceof Map<?, ?> payload) {
+      return countFailedTick(payload.get("jobId"), event.get("requestContext"));
     }
     Reconciler.Outcome outcome = reconciler.reconcileOnce();
     return "jobs="
@@ -72,20 +78,18 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
         (Map<String, Object>) event.getOrDefault("ResourceProperties", Map.of());
     String jobId = String.valueOf(props.getOrDefault("DemoJobId", "demo-probe"));
     String status = "SUCCESS";
-    String reason = "demo job " + jobId + " written and started";
+    String reason;
     try {
       String type = String.valueOf(event.get("RequestType"));
-      if (type.equals("Create") || type.equals("Update")) {
-        table.putIfAbsent(
-            JobItem.builder()
-                .jobId(jobId)
-                .workerArn(String.valueOf(props.get("WorkerArn")))
-                .intervalMs(Long.parseLong(String.valueOf(props.get("IntervalMs"))))
-                .running(true)
-                .build());
-        reconciler.reconcileOnce();
+      if (type.equals("Delete")) {
+        table.delete(jobId);
+        reason = "demo job " + jobId + " deleted; its execution ends with it";
       } else {
-        reason = "nothing to do on " + type + "; the job stays in the retained table";
+        String workerArn = String.valueOf(props.get("WorkerArn"));
+        long intervalMs = Long.parseLong(String.valueOf(props.get("IntervalMs")));
+        writeDemoJob(jobId, workerArn, intervalMs);
+        reconciler.reconcileOnce();
+        reason = "demo job " + jobId + " written with " + intervalMs + " ms and started";
       }
     } catch (RuntimeException e) {
       status = "FAILED";
@@ -111,5 +115,55 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
       throw new IllegalStateException("could not answer CloudFormation: " + e, e);
     }
     return status + ": " + reason;
+  }
+
+  /**
+   * As the on-failure destination of the example workers: a tick whose event failed or expired
+   * (Lambda's record carries the worker event) is counted on its job's item, as {@code
+   * failedTicks}, a status attribute.
+   */
+  private String countFailedTick(Object jobId, Object requestContext) {
+    if (!(jobId instanceof String id)) {
+      return "a failed event without a jobId: " + requestContext;
+    }
+    try {
+      table
+          .client()
+          .updateItem(
+              r ->
+                  r.tableName(table.name())
+                      .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(id)))
+                      .updateExpression("ADD failedTicks :one SET updatedAt = :now")
+                      .conditionExpression("attribute_exists(jobId)")
+                      .expressionAttributeValues(
+                          Map.of(
+                              ":one", AttributeValue.fromN("1"),
+                              ":now", AttributeValue.fromS(java.time.Instant.now().toString()))));
+      return "failed tick of " + id + " counted: " + requestContext;
+    } catch (ConditionalCheckFailedException gone) {
+      return "failed tick of " + id + ", a job that is gone: " + requestContext;
+    }
+  }
+
+  /** Creates the job, or sets the worker, interval and running of the one the table kept. */
+  private void writeDemoJob(String jobId, String workerArn, long intervalMs) {
+    JobItem job =
+        JobItem.builder()
+            .jobId(jobId)
+            .workerArn(workerArn)
+            .intervalMs(intervalMs)
+            .running(true)
+            .build();
+    if (!table.putIfAbsent(job)) {
+      Long version = table.getItem(jobId).map(JobItem::getVersion).orElse(null);
+      table.setAttributes(
+          jobId,
+          Map.of(
+              "workerArn", AttributeValue.fromS(workerArn),
+              "intervalMs", AttributeValue.fromN(Long.toString(intervalMs)),
+              "running", AttributeValue.fromBool(true)),
+          Set.of(),
+          version == null ? 0 : version);
+    }
   }
 }

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.subminute.controller.core.Starter;
-import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.sfn.SfnExecutions;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
@@ -28,7 +27,7 @@ public final class StarterHandler implements RequestHandler<DynamodbEvent, Strea
         new Starter(
             table,
             new SfnExecutions(SfnClient.create(), env.stateMachineArn()),
-            WorkerPolicy.parse(env.allowedWorkers()),
+            env.workerPolicy(),
             System::currentTimeMillis);
   }
 

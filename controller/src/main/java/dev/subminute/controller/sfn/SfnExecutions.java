@@ -42,13 +42,16 @@ public final class SfnExecutions implements Executions {
         sfn.listExecutionsPaginator(
                 r -> r.stateMachineArn(stateMachineArn).statusFilter(ExecutionStatus.RUNNING))
             .executions()) {
-      String input = sfn.describeExecution(r -> r.executionArn(e.executionArn())).input();
-      JsonNode state = read(input);
-      running.add(
-          new RunningExecution(
-              e.executionArn(), e.name(), text(state, "jobId"), text(state, "owner")));
+      running.add(new RunningExecution(e.executionArn(), e.name(), null, null));
     }
     return running;
+  }
+
+  @Override
+  public RunningExecution describe(RunningExecution listed) {
+    JsonNode state = read(sfn.describeExecution(r -> r.executionArn(listed.id())).input());
+    return new RunningExecution(
+        listed.id(), listed.name(), text(state, "jobId"), text(state, "owner"));
   }
 
   @Override

@@ -113,4 +113,76 @@ class ReconcilerTest {
     assertEquals(Set.of("kept-1"), executions.running.keySet());
     assertEquals(0, outcome.started(), "kept has a live execution");
   }
+
+  /** A job parked until a tick an hour away, its lease held by its execution. */
+  void parked(String id) {
+    put(id, true);
+    executions.start(id + "-r1", ControllerState.start(id, id + "-r1"));
+    table.writeStatusAsOwner(
+        id, id + "-r1", NOW + 3_600_000, NOW, StatusUpdate.of(JobStatus.RUNNING, "parked"));
+  }
+
+  void set(String id, String attribute, AttributeValue value) {
+    long version =
+        Long.parseLong(
+            table.get(id).orElseThrow().getOrDefault("version", AttributeValue.fromN("0")).n());
+    table.setAttributes(id, Map.of(attribute, value), Set.of(), version);
+  }
+
+  @Test
+  void stopping_a_parked_job_releases_its_lease_so_running_true_starts_it_again() {
+    parked("hourly");
+    set("hourly", "running", AttributeValue.fromBool(false));
+    assertEquals(1, reconciler.reconcileOnce().orphansStopped());
+    reconciler.reconcileOnce();
+    JobStatusView stopped = JobStatusView.of(table.get("hourly").orElseThrow());
+    assertEquals(JobStatus.STOPPED, stopped.status());
+    assertEquals(null, stopped.owner(), "lease released");
+    set("hourly", "running", AttributeValue.fromBool(true));
+    assertEquals(
+        1, reconciler.reconcileOnce().started(), "starts at once, not when the lease ends");
+  }
+
+  @Test
+  void an_invalid_edit_of_a_parked_job_is_written_and_its_lease_released() {
+    parked("edited");
+    set("edited", "intervalMs", AttributeValue.fromN("5"));
+    reconciler.reconcileOnce();
+    reconciler.reconcileOnce();
+    JobStatusView invalid = JobStatusView.of(table.get("edited").orElseThrow());
+    assertEquals(JobStatus.INVALID, invalid.status());
+    assertTrue(invalid.statusReason().contains("intervalMs"), invalid.statusReason());
+    assertEquals(null, invalid.owner());
+    assertEquals(Set.of(), executions.running.keySet());
+  }
+
+  @Test
+  void a_lease_of_a_running_execution_is_left_to_it() {
+    parked("busy");
+    set("busy", "running", AttributeValue.fromBool(false));
+    // as if its controller were inside a window: listed as running when the pass begins
+    Reconciler keepsListing =
+        new Reconciler(
+            table,
+            new Executions() {
+              @Override
+              public boolean start(String name, ControllerState input) {
+                return executions.start(name, input);
+              }
+
+              @Override
+              public List<RunningExecution> running() {
+                return List.of(new RunningExecution("busy-r1", "busy-r1", null, null));
+              }
+
+              @Override
+              public void stop(RunningExecution execution, String cause) {
+                executions.stop(execution, cause);
+              }
+            },
+            WorkerPolicy.allowing(List.of("log")),
+            () -> NOW);
+    keepsListing.reconcileOnce();
+    assertEquals("busy-r1", JobStatusView.of(table.get("busy").orElseThrow()).owner());
+  }
 }

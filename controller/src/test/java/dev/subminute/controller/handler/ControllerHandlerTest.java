@@ -136,4 +136,34 @@ class ControllerHandlerTest {
     assertEquals(true, out.get("continueAsNew").asBoolean());
     assertEquals("old-1-g1", out.get("nextExecutionName").asText());
   }
+
+  @Test
+  void a_parked_execution_continues_as_new_before_the_history_limit_too() throws Exception {
+    table.putIfAbsent(
+        JobItem.builder()
+            .jobId("hourly")
+            .workerArn("log")
+            .intervalMs(3_600_000L)
+            .running(true)
+            .build());
+    ControllerState state =
+        new ControllerState(
+            "hourly",
+            "hourly-1",
+            null,
+            LocalController.FAST.windowsPerExecution() - 1,
+            0,
+            null,
+            null,
+            null,
+            null,
+            0,
+            0,
+            false,
+            null);
+    JsonNode out = call(JSON.writeValueAsString(state), 900_000);
+    assertEquals("WAIT", out.get("action").asText());
+    assertEquals(true, out.get("continueAsNew").asBoolean());
+    assertEquals("hourly-1-g1", out.get("nextExecutionName").asText());
+  }
 }

@@ -93,4 +93,101 @@ class ReconcilerHandlerTest {
         "jobs=0 started=0 invalid=0 orphansStopped=0",
         handler.handleRequest(Map.of("source", "aws.events"), null));
   }
+
+  @Test
+  void as_the_demo_custom_resource_update_applies_the_new_interval_and_delete_removes_the_job()
+      throws Exception {
+    JobTable table = SharedDynalite.newTable("reconciler-demo-lifecycle");
+    InMemoryExecutions executions = new InMemoryExecutions();
+    ReconcilerHandler handler =
+        new ReconcilerHandler(
+            table,
+            new Reconciler(
+                table,
+                executions,
+                WorkerPolicy.allowing(List.of("arn:aws:lambda:*:function:subminute-worker-*")),
+                System::currentTimeMillis));
+    List<String> answers = new CopyOnWriteArrayList<>();
+    HttpServer cloudFormation =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    cloudFormation.createContext(
+        "/response",
+        x -> {
+          answers.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          x.sendResponseHeaders(200, -1);
+          x.close();
+        });
+    cloudFormation.start();
+    try {
+      String worker = "arn:aws:lambda:us-east-1:123456789012:function:subminute-worker-drift-probe";
+      String url = "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/response";
+      for (String[] request :
+          new String[][] {{"Create", "1000"}, {"Update", "250"}, {"Delete", "250"}}) {
+        String result =
+            handler.handleRequest(
+                Map.of(
+                    "RequestType",
+                    request[0],
+                    "ResponseURL",
+                    url,
+                    "StackId",
+                    "arn:aws:cloudformation:us-east-1:123456789012:stack/Subminute/1",
+                    "RequestId",
+                    "r-" + request[0],
+                    "LogicalResourceId",
+                    "DemoJob",
+                    "ResourceProperties",
+                    Map.of(
+                        "DemoJobId", "demo-probe", "WorkerArn", worker, "IntervalMs", request[1])),
+                null);
+        assertTrue(result.startsWith("SUCCESS"), result);
+        if (request[0].equals("Update")) {
+          assertEquals("250", table.get("demo-probe").orElseThrow().get("intervalMs").n());
+        }
+      }
+      assertTrue(table.get("demo-probe").isEmpty(), "deleted with the resource");
+      assertEquals(3, answers.size());
+      answers.forEach(a -> assertTrue(a.contains("\"Status\":\"SUCCESS\""), a));
+    } finally {
+      cloudFormation.stop(0);
+    }
+  }
+
+  @Test
+  void as_the_workers_failure_destination_it_counts_the_failed_tick_on_the_job() {
+    JobTable table = SharedDynalite.newTable("reconciler-failed-ticks");
+    ReconcilerHandler handler =
+        new ReconcilerHandler(
+            table,
+            new Reconciler(
+                table,
+                new InMemoryExecutions(),
+                WorkerPolicy.allowing(List.of("log")),
+                System::currentTimeMillis));
+    table.putIfAbsent(
+        dev.subminute.model.dynamodb.JobItem.builder()
+            .jobId("probe")
+            .workerArn("log")
+            .intervalMs(1000L)
+            .running(true)
+            .build());
+    Map<String, Object> record =
+        Map.of(
+            "version", "1.0",
+            "requestContext",
+                Map.of(
+                    "requestId", "e-1",
+                    "functionArn", "arn:aws:lambda:us-east-1:123456789012:function:w:$LATEST",
+                    "condition", "EventAgeExceeded",
+                    "approximateInvokeCount", 1),
+            "requestPayload",
+                Map.of("jobId", "probe", "plannedAt", 1795651200000L, "intervalMs", 1000),
+            "responseContext", Map.of("statusCode", 200, "executedVersion", "$LATEST"));
+    handler.handleRequest(record, null);
+    handler.handleRequest(record, null);
+    assertEquals("2", table.get("probe").orElseThrow().get("failedTicks").n());
+    Map<String, Object> gone = new java.util.HashMap<>(record);
+    gone.put("requestPayload", Map.of("jobId", "deleted", "plannedAt", 1795651200000L));
+    assertTrue(handler.handleRequest(gone, null).contains("gone"));
+  }
 }

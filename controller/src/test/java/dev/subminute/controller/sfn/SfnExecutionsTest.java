@@ -68,12 +68,14 @@ class SfnExecutionsTest {
   }
 
   @Test
-  void running_executions_carry_their_job_and_owner_and_can_be_stopped() {
+  void running_executions_are_described_on_demand_and_can_be_stopped() {
     SfnExecutions executions = new SfnExecutions(sfn, stateMachineArn);
     executions.start("job-b-r1", ControllerState.start("job-b", "job-b-r1"));
     List<Executions.RunningExecution> running = executions.running();
-    Executions.RunningExecution b =
+    Executions.RunningExecution listed =
         running.stream().filter(e -> e.name().equals("job-b-r1")).findFirst().orElseThrow();
+    assertEquals(null, listed.jobId(), "listing reads no input");
+    Executions.RunningExecution b = executions.describe(listed);
     assertEquals("job-b", b.jobId());
     assertEquals("job-b-r1", b.owner());
     executions.stop(b, "job deleted");

@@ -5,8 +5,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,14 +27,24 @@ public final class MotoServer implements AutoCloseable {
   }
 
   public static MotoServer start() throws IOException, InterruptedException {
+    return start(Map.of());
+  }
+
+  /**
+   * @param environment for moto_server; {@code MOTO_PORT} names the port where moto's own calls (a
+   *     state machine's Lambda and Step Functions tasks) go, such as a test's proxy
+   */
+  public static MotoServer start(Map<String, String> environment)
+      throws IOException, InterruptedException {
     int port = DynaliteServer.freePort();
     Path log = Files.createTempFile("moto-", ".log");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(
                 PythonTools.command("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port)))
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+            .redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -50,6 +64,24 @@ public final class MotoServer implements AutoCloseable {
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** Makes moto run the definitions of started executions (by default it only records them). */
+  public void executeStateMachines() throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(endpoint().resolve("/moto-api/config"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"stepfunctions\": {\"execute_state_machine\": true}}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200 && response.statusCode() != 201) {
+      throw new IllegalStateException(
+          "moto refused its configuration: " + response.statusCode() + " " + response.body());
+    }
   }
 
   @Override
