@@ -58,11 +58,6 @@ public final class TickGrid {
     return Math.floorDiv(after - offsetMs, intervalMs) * intervalMs + offsetMs + intervalMs;
   }
 
-  /** Whether {@code epochMs} is a planned instant of the job. */
-  public static boolean isPlanned(Job job, long epochMs) {
-    return Math.floorMod(epochMs - job.offsetMs(), intervalAt(job, epochMs)) == 0;
-  }
-
   /**
    * The interval in force at {@code epochMs}: the first profile rule that matches, else the base.
    */
