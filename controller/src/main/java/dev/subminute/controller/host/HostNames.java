@@ -1,0 +1,27 @@
+package dev.subminute.controller.host;
+
+import java.util.regex.Pattern;
+
+/**
+ * Names of host executions: slot {@code k} runs as {@code host-k}, and continues as new as {@code
+ * host-k-g1}, {@code host-k-g2}, ...: deterministic, so a scaler that starts a slot twice starts it
+ * once, and the slot of any execution is known from its name.
+ */
+public final class HostNames {
+  private static final Pattern GENERATION = Pattern.compile("-g\\d+$");
+
+  private HostNames() {}
+
+  public static String slot(int k) {
+    return "host-" + k;
+  }
+
+  /** The slot name an execution belongs to. */
+  public static String slotOf(String executionName) {
+    return GENERATION.matcher(executionName).replaceFirst("");
+  }
+
+  public static String continued(String executionName, int generation) {
+    return slotOf(executionName) + "-g" + generation;
+  }
+}
