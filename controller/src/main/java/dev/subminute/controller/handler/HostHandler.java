@@ -49,6 +49,10 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  */
 public final class HostHandler implements RequestStreamHandler {
   static final long REMAINING_TIME_MARGIN_MS = 30_000;
+
+  /** Well inside the host state machine's HeartbeatSeconds (10). */
+  static final long HEARTBEAT_EVERY_MS = 3_000;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -149,9 +153,13 @@ public final class HostHandler implements RequestStreamHandler {
     Host host =
         new Host(execution + "-w" + windows, settings.host(), store, outbox, loop, time).start();
     try {
-      pollUntil(host, pollUntil);
+      pollUntil(host, pollUntil, token);
       if (token != null) {
-        sfn.sendTaskSuccess(r -> r.taskToken(token).output(next.toString()));
+        try {
+          sfn.sendTaskSuccess(r -> r.taskToken(token).output(next.toString()));
+        } catch (RuntimeException executionGone) {
+          // stopped or replaced: the shards still go to whichever host is alive
+        }
       }
       awaitAnotherHost(host, settings.host().leaseMs());
     } finally {
@@ -165,9 +173,14 @@ public final class HostHandler implements RequestStreamHandler {
     return next;
   }
 
-  private void pollUntil(Host host, long untilNanos) {
+  private void pollUntil(Host host, long untilNanos, String token) {
     long next = time.monoNanos();
+    long heartbeatAt = next;
     while (time.monoNanos() - untilNanos < 0) {
+      if (token != null && time.monoNanos() - heartbeatAt >= 0) {
+        heartbeat(token);
+        heartbeatAt += HEARTBEAT_EVERY_MS * 1_000_000L;
+      }
       try {
         feed.poll(host);
       } catch (RuntimeException storageDown) {
@@ -192,7 +205,16 @@ public final class HostHandler implements RequestStreamHandler {
       if (another) {
         return;
       }
-      pollUntil(host, time.monoNanos() + settings.pollMs() * 1_000_000L);
+      pollUntil(host, time.monoNanos() + settings.pollMs() * 1_000_000L, null);
+    }
+  }
+
+  /** Tells the host state machine this window is alive; a host that stops is replaced. */
+  private void heartbeat(String token) {
+    try {
+      sfn.sendTaskHeartbeat(r -> r.taskToken(token));
+    } catch (RuntimeException missed) {
+      // the next one may pass; only a host silent for the whole heartbeat timeout is replaced
     }
   }
 

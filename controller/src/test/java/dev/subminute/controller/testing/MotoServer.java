@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** moto in server mode on a free loopback port: a local Step Functions API. Fails if missing. */
@@ -20,13 +21,23 @@ public final class MotoServer implements AutoCloseable {
   }
 
   public static MotoServer start() throws IOException, InterruptedException {
+    return start(Map.of());
+  }
+
+  /**
+   * @param environment added to moto's environment; {@code MOTO_PORT} there is where its Step
+   *     Functions interpreter sends the AWS calls of its tasks
+   */
+  public static MotoServer start(Map<String, String> environment)
+      throws IOException, InterruptedException {
     int port = DynaliteServer.freePort();
     Path log = Files.createTempFile("moto-", ".log");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+            .redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
