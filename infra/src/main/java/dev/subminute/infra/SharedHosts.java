@@ -59,8 +59,12 @@ public final class SharedHosts extends Construct {
   /** A parked execution continues as new after this long: 30 days. */
   static final int PARK_SECONDS = 2_592_000;
 
-  /** A host that sends no heartbeat this long is dead; its window task fails and is replaced. */
-  static final int HOST_HEARTBEAT_SECONDS = 10;
+  /**
+   * A window task that has not completed its token this long after its start ran into trouble (the
+   * host Lambda timed out or crashed): it fails and the next window replaces it. Meanwhile the
+   * other host slots take its shards when its leases run out.
+   */
+  static final int HOST_WINDOW_TIMEOUT_SECONDS = 900 + 60;
 
   static final String HOST_HANDLER = "dev.subminute.controller.handler.HostHandler::handleRequest";
   static final String ENROLL_HANDLER =
@@ -280,8 +284,8 @@ public final class SharedHosts extends Construct {
 
   /**
    * A host slot: window after window of the host Lambda, each started when the previous one
-   * completes its token near its end, so that the two overlap for the handover. A host that stops
-   * sending heartbeats is replaced by the next window; after its windows it continues as new.
+   * completes its token near its end, so that the two overlap for the handover. A window that fails
+   * or times out is replaced by the next; after its windows the execution continues as new.
    */
   static String hostDefinition() {
     ObjectNode states = JSON.createObjectNode();
@@ -298,8 +302,7 @@ public final class SharedHosts extends Construct {
                         .put("taskToken.$", "$$.Task.Token")
                         .put("execution.$", "$$.Execution.Name")));
     window
-        .put("TimeoutSeconds", 960)
-        .put("HeartbeatSeconds", HOST_HEARTBEAT_SECONDS)
+        .put("TimeoutSeconds", HOST_WINDOW_TIMEOUT_SECONDS)
         .set("Retry", JSON.createArrayNode().add(retry(LAMBDA_SERVICE_ERRORS, 6)));
     window.set("Catch", catchTo(List.of("States.ALL"), "Replace"));
     window.put("Next", "ByWindows");

@@ -50,9 +50,6 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 public final class HostHandler implements RequestStreamHandler {
   static final long REMAINING_TIME_MARGIN_MS = 30_000;
 
-  /** Well inside the host state machine's HeartbeatSeconds (10). */
-  static final long HEARTBEAT_EVERY_MS = 3_000;
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -153,7 +150,7 @@ public final class HostHandler implements RequestStreamHandler {
     Host host =
         new Host(execution + "-w" + windows, settings.host(), store, outbox, loop, time).start();
     try {
-      pollUntil(host, pollUntil, token);
+      pollUntil(host, pollUntil);
       if (token != null) {
         try {
           sfn.sendTaskSuccess(r -> r.taskToken(token).output(next.toString()));
@@ -173,14 +170,9 @@ public final class HostHandler implements RequestStreamHandler {
     return next;
   }
 
-  private void pollUntil(Host host, long untilNanos, String token) {
+  private void pollUntil(Host host, long untilNanos) {
     long next = time.monoNanos();
-    long heartbeatAt = next;
     while (time.monoNanos() - untilNanos < 0) {
-      if (token != null && time.monoNanos() - heartbeatAt >= 0) {
-        heartbeat(token);
-        heartbeatAt += HEARTBEAT_EVERY_MS * 1_000_000L;
-      }
       try {
         feed.poll(host);
       } catch (RuntimeException storageDown) {
@@ -205,16 +197,7 @@ public final class HostHandler implements RequestStreamHandler {
       if (another) {
         return;
       }
-      pollUntil(host, time.monoNanos() + settings.pollMs() * 1_000_000L, null);
-    }
-  }
-
-  /** Tells the host state machine this window is alive; a host that stops is replaced. */
-  private void heartbeat(String token) {
-    try {
-      sfn.sendTaskHeartbeat(r -> r.taskToken(token));
-    } catch (RuntimeException missed) {
-      // the next one may pass; only a host silent for the whole heartbeat timeout is replaced
+      pollUntil(host, time.monoNanos() + settings.pollMs() * 1_000_000L);
     }
   }
 

@@ -7,6 +7,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -21,21 +23,22 @@ public final class MotoServer implements AutoCloseable {
   }
 
   public static MotoServer start() throws IOException, InterruptedException {
-    return start(Map.of());
+    return start(List.of("moto_server"), Map.of());
   }
 
   /**
+   * @param command what runs moto's server (it gets {@code -H host -p port} appended)
    * @param environment added to moto's environment; {@code MOTO_PORT} there is where its Step
    *     Functions interpreter sends the AWS calls of its tasks
    */
-  public static MotoServer start(Map<String, String> environment)
+  public static MotoServer start(List<String> command, Map<String, String> environment)
       throws IOException, InterruptedException {
     int port = DynaliteServer.freePort();
     Path log = Files.createTempFile("moto-", ".log");
+    List<String> line = new ArrayList<>(command);
+    line.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
     ProcessBuilder builder =
-        new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     Process process = builder.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
