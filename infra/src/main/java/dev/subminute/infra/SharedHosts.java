@@ -3,6 +3,7 @@ package dev.subminute.infra;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
@@ -16,6 +17,7 @@ import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
@@ -97,6 +99,8 @@ public final class SharedHosts extends Construct {
         Table.Builder.create(this, "Shards")
             .partitionKey(Attribute.builder().name("key").type(AttributeType.STRING).build())
             .billingMode(BillingMode.PAY_PER_REQUEST)
+            .pointInTimeRecoverySpecification(
+                PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
             .encryption(TableEncryption.AWS_MANAGED)
             .removalPolicy(RemovalPolicy.DESTROY)
             .build();
@@ -115,7 +119,7 @@ public final class SharedHosts extends Construct {
             ENROLL_HANDLER,
             512,
             Duration.seconds(30),
-            Map.of("TABLE_NAME", jobs.getTableName(), "SHARDS", shardCount),
+            ordered("TABLE_NAME", jobs.getTableName(), "SHARDS", shardCount),
             "Enrolls a shared job: its task token and shard on its item");
     allow(enroll, List.of("dynamodb:UpdateItem"), jobs.getTableArn());
     allow(enroll, List.of("states:SendTaskSuccess"), jobMachineArn);
@@ -127,7 +131,7 @@ public final class SharedHosts extends Construct {
             HOST_HANDLER,
             HOST_MEMORY_MB,
             Duration.minutes(15),
-            Map.of(
+            ordered(
                 "TABLE_NAME", jobs.getTableName(),
                 "SHARDS_TABLE_NAME", shards.getTableName(),
                 "SHARDS", shardCount,
@@ -170,13 +174,13 @@ public final class SharedHosts extends Construct {
             .filters(
                 List.of(
                     FilterCriteria.filter(
-                        Map.of(
+                        ordered(
                             "eventName",
                             FilterRule.isEqual("REMOVE"),
                             "dynamodb",
-                            Map.of(
+                            ordered(
                                 "OldImage",
-                                Map.of("taskToken", Map.of("S", FilterRule.exists())))))))
+                                ordered("taskToken", ordered("S", FilterRule.exists())))))))
             .build());
 
     Function stoppedExecution =
@@ -186,7 +190,7 @@ public final class SharedHosts extends Construct {
             STOPPED_EXECUTION_HANDLER,
             512,
             Duration.seconds(30),
-            Map.of("TABLE_NAME", jobs.getTableName()),
+            ordered("TABLE_NAME", jobs.getTableName()),
             "Stops the job whose execution was stopped");
     allow(stoppedExecution, List.of("dynamodb:UpdateItem"), jobs.getTableArn());
     Rule.Builder.create(this, "JobExecutionStopped")
@@ -195,7 +199,8 @@ public final class SharedHosts extends Construct {
                 .source(List.of("aws.states"))
                 .detailType(List.of("Step Functions Execution Status Change"))
                 .detail(
-                    Map.of("status", List.of("ABORTED"), "stateMachineArn", List.of(jobMachineArn)))
+                    ordered(
+                        "status", List.of("ABORTED"), "stateMachineArn", List.of(jobMachineArn)))
                 .build())
         .targets(List.of(new LambdaFunction(stoppedExecution)))
         .build();
@@ -205,7 +210,7 @@ public final class SharedHosts extends Construct {
             "JobStateMachine",
             jobMachineName,
             jobDefinition(),
-            Map.of("Partition", Aws.PARTITION, "EnrollFunctionArn", enroll.getFunctionArn()));
+            ordered("EnrollFunctionArn", enroll.getFunctionArn()));
     allow(jobMachine, List.of("lambda:InvokeFunction"), enroll.getFunctionArn());
     allow(jobMachine, List.of("states:StartExecution"), jobMachineArn);
 
@@ -214,7 +219,7 @@ public final class SharedHosts extends Construct {
             "HostStateMachine",
             hostMachineName,
             hostDefinition(),
-            Map.of("Partition", Aws.PARTITION, "HostFunctionArn", host.getFunctionArn()));
+            ordered("HostFunctionArn", host.getFunctionArn()));
     allow(hostMachine, List.of("lambda:InvokeFunction"), host.getFunctionArn());
     allow(hostMachine, List.of("states:StartExecution"), hostMachineArn);
   }
@@ -228,7 +233,7 @@ public final class SharedHosts extends Construct {
     ObjectNode states = JSON.createObjectNode();
     ObjectNode enroll =
         task(
-            "arn:${Partition}:states:::lambda:invoke.waitForTaskToken",
+            "arn:aws:states:::lambda:invoke.waitForTaskToken",
             JSON.createObjectNode()
                 .put("FunctionName", "${EnrollFunctionArn}")
                 .set(
@@ -243,7 +248,8 @@ public final class SharedHosts extends Construct {
     enroll.put("Next", "Ended");
     states.set("Enroll", enroll);
     states.set(
-        "Ended", JSON.createObjectNode().put("Type", "Succeed").put("OutputPath", "$.ended"));
+        "Ended",
+        JSON.createObjectNode().put("Type", "Pass").put("OutputPath", "$.ended").put("End", true));
     ObjectNode continuation = JSON.createObjectNode().put("Type", "Choice");
     continuation.set(
         "Choices",
@@ -291,7 +297,7 @@ public final class SharedHosts extends Construct {
     ObjectNode states = JSON.createObjectNode();
     ObjectNode window =
         task(
-            "arn:${Partition}:states:::lambda:invoke.waitForTaskToken",
+            "arn:aws:states:::lambda:invoke.waitForTaskToken",
             JSON.createObjectNode()
                 .put("FunctionName", "${HostFunctionArn}")
                 .put("InvocationType", "Event")
@@ -337,7 +343,7 @@ public final class SharedHosts extends Construct {
             .put("StateMachineArn.$", "$$.StateMachine.Id")
             .put("Name.$", namePath);
     parameters.setAll(input);
-    ObjectNode state = task("arn:${Partition}:states:::states:startExecution", parameters);
+    ObjectNode state = task("arn:aws:states:::states:startExecution", parameters);
     state.set(
         "Retry",
         JSON.createArrayNode()
@@ -441,6 +447,19 @@ public final class SharedHosts extends Construct {
                 .actions(actions)
                 .resources(List.of(arn))
                 .build());
+  }
+
+  /**
+   * A map in the order given: Map.of's order changes from run to run, and so would the template.
+   */
+  private static <V> Map<String, V> ordered(Object... keysAndValues) {
+    Map<String, V> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      @SuppressWarnings("unchecked")
+      V value = (V) keysAndValues[i + 1];
+      map.put((String) keysAndValues[i], value);
+    }
+    return map;
   }
 
   private static String stateMachineArn(Stack stack, String name) {

@@ -170,10 +170,7 @@ class SharedHostsLifecycleIT {
 
     JsonNode template = new ObjectMapper().valueToTree(synthesized().toJSON());
     Map<String, String> substitutions =
-        Map.of(
-            "Partition", "aws",
-            "EnrollFunctionArn", FUNCTIONS + "enroll",
-            "HostFunctionArn", FUNCTIONS + "host");
+        Map.of("EnrollFunctionArn", FUNCTIONS + "enroll", "HostFunctionArn", FUNCTIONS + "host");
     String jobDefinition = definition(template, "EnrollFunctionArn", substitutions);
     String hostDefinition = definition(template, "HostFunctionArn", substitutions);
     jobMachine = createStateMachine("subminute-jobs", jobDefinition);

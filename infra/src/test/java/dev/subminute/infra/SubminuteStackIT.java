@@ -183,7 +183,7 @@ class SubminuteStackIT {
       }
     }
     assertEquals(
-        5,
+        5 + 4, // the dedicated path's and the shared hosts' (host, enroll, deleted, stopped)
         ofType("AWS::IAM::Role").stream()
             .filter(
                 r ->
