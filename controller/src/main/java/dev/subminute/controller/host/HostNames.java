@@ -16,6 +16,23 @@ public final class HostNames {
     return "host-" + k;
   }
 
+  /**
+   * A fresh execution of slot {@code k}, as the scaler starts it: a name unused for 90 days (the
+   * minute of the start), and the same for every scaler run within that minute.
+   */
+  public static String started(int k, long epochMinute) {
+    return slot(k) + "-g" + epochMinute;
+  }
+
+  /** The slot number of an execution, or -1 for a name that is not a host's. */
+  public static int slotNumber(String executionName) {
+    String slot = slotOf(executionName);
+    if (!slot.matches("host-\\d{1,6}")) {
+      return -1;
+    }
+    return Integer.parseInt(slot.substring("host-".length()));
+  }
+
   /** The slot name an execution belongs to. */
   public static String slotOf(String executionName) {
     return GENERATION.matcher(executionName).replaceFirst("");
