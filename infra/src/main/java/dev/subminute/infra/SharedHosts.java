@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -46,7 +47,8 @@ import software.constructs.Construct;
  * whose execution enrolls its job and parks on a task token until the job ends; the host state
  * machine, whose executions run the host Lambda window after window; and the functions that
  * complete a parked execution when its item is deleted or mark its job stopped when the execution
- * is stopped. Each function has a role with exactly the actions its code calls.
+ * is stopped; and the scaler that keeps the host count following the tick rate. Each function has a
+ * role with exactly the actions its code calls.
  */
 public final class SharedHosts extends Construct {
   /** The shards jobs are hashed into: fixed for a deployment, hosts come and go. */
@@ -73,6 +75,15 @@ public final class SharedHosts extends Construct {
       "dev.subminute.controller.handler.EnrollHandler::handleRequest";
   static final String DELETED_JOBS_HANDLER =
       "dev.subminute.controller.handler.DeletedJobsHandler::handleRequest";
+  static final String SCALER_HANDLER =
+      "dev.subminute.controller.handler.ScalerHandler::handleRequest";
+
+  /** The tick rate each host is given: its measured capacity less headroom. */
+  static final int TICKS_PER_HOST = 1_000;
+
+  /** Two hosts at least, so that one dying moves its shards to the other within a lease. */
+  static final int MIN_HOSTS = 2;
+
   static final String STOPPED_EXECUTION_HANDLER =
       "dev.subminute.controller.handler.StoppedExecutionHandler::handleRequest";
 
@@ -222,6 +233,38 @@ public final class SharedHosts extends Construct {
             ordered("HostFunctionArn", host.getFunctionArn()));
     allow(hostMachine, List.of("lambda:InvokeFunction"), host.getFunctionArn());
     allow(hostMachine, List.of("states:StartExecution"), hostMachineArn);
+
+    Function scaler =
+        function(
+            "Scaler",
+            controllerCode,
+            SCALER_HANDLER,
+            512,
+            Duration.minutes(1),
+            ordered(
+                "TABLE_NAME", jobs.getTableName(),
+                "ALLOWED_WORKERS", Fn.join(",", allowedWorkers),
+                "HOST_STATE_MACHINE_ARN", hostMachineArn,
+                "TICKS_PER_HOST", Integer.toString(TICKS_PER_HOST),
+                "MIN_HOSTS", Integer.toString(MIN_HOSTS),
+                "MAX_HOSTS", shardCount),
+            "Keeps one host per target tick rate running; starts a dead host's slot again");
+    allow(scaler, List.of("dynamodb:Scan"), jobs.getTableArn());
+    allow(scaler, List.of("states:ListExecutions", "states:StartExecution"), hostMachineArn);
+    allow(
+        scaler,
+        List.of("states:StopExecution"),
+        stack.formatArn(
+            ArnComponents.builder()
+                .service("states")
+                .resource("execution")
+                .resourceName(hostMachineName + ":*")
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .build()));
+    Rule.Builder.create(this, "ScaleEveryMinute")
+        .schedule(Schedule.rate(Duration.minutes(1)))
+        .targets(List.of(new LambdaFunction(scaler)))
+        .build();
   }
 
   /**

@@ -183,7 +183,8 @@ class SubminuteStackIT {
       }
     }
     assertEquals(
-        5 + 4, // the dedicated path's and the shared hosts' (host, enroll, deleted, stopped)
+        5 + 5, // the dedicated path's and the shared hosts' (host, enroll, deleted, stopped,
+        // scaler)
         ofType("AWS::IAM::Role").stream()
             .filter(
                 r ->
