@@ -157,7 +157,7 @@ public final class SharedHosts extends Construct {
         List.of("dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
         shards.getTableArn());
     allow(host, List.of("states:SendTaskSuccess", "states:SendTaskFailure"), jobMachineArn);
-    allow(host, List.of("states:SendTaskSuccess", "states:SendTaskHeartbeat"), hostMachineArn);
+    allow(host, List.of("states:SendTaskSuccess"), hostMachineArn);
     host.addToRolePolicy(
         PolicyStatement.Builder.create()
             .effect(Effect.ALLOW)
