@@ -137,12 +137,10 @@ public final class HostHandler implements RequestStreamHandler {
     String token = HostEnvironment.text(request, "taskToken", null);
     int windows = state.path("windows").asInt(0);
     ObjectNode next = state.isObject() ? ((ObjectNode) state).deepCopy() : JSON.createObjectNode();
-    int generation = state.path("generation").asInt(0);
     boolean continueAsNew = windows + 1 >= settings.windowsPerExecution();
     next.put("windows", continueAsNew ? 0 : windows + 1);
-    next.put("generation", continueAsNew ? generation + 1 : generation);
     next.put("continueAsNew", continueAsNew);
-    next.put("nextExecutionName", HostNames.continued(execution, generation + 1));
+    next.put("nextExecutionName", HostNames.continued(execution));
 
     long windowMs = Math.min(settings.windowMs(), remainingMs - REMAINING_TIME_MARGIN_MS);
     long handoverLeadMs = settings.host().handoffLeadMs() + settings.host().renewMs();

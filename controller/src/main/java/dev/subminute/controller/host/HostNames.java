@@ -1,5 +1,6 @@
 package dev.subminute.controller.host;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -8,7 +9,7 @@ import java.util.regex.Pattern;
  * once, and the slot of any execution is known from its name.
  */
 public final class HostNames {
-  private static final Pattern GENERATION = Pattern.compile("-g\\d+$");
+  private static final Pattern GENERATION = Pattern.compile("-g(\\d+)$");
 
   private HostNames() {}
 
@@ -38,7 +39,13 @@ public final class HostNames {
     return GENERATION.matcher(executionName).replaceFirst("");
   }
 
-  public static String continued(String executionName, int generation) {
-    return slotOf(executionName) + "-g" + generation;
+  /**
+   * The name an execution continues as: its generation plus one. Counting on from the scaler's
+   * start minute keeps a restarted slot's continuations apart from an earlier chain's.
+   */
+  public static String continued(String executionName) {
+    Matcher generation = GENERATION.matcher(executionName);
+    long next = generation.find() ? Long.parseLong(generation.group(1)) + 1 : 1;
+    return slotOf(executionName) + "-g" + next;
   }
 }

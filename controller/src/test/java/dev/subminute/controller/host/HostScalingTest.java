@@ -34,7 +34,8 @@ class HostScalingTest {
   void names_keep_their_slot_through_continue_as_new() {
     String started = HostNames.started(3, 29_000_000);
     assertEquals("host-3-g29000000", started);
-    assertEquals(3, HostNames.slotNumber(HostNames.continued(started, 29_000_001)));
+    assertEquals("host-3-g29000001", HostNames.continued(started));
+    assertEquals(3, HostNames.slotNumber(HostNames.continued(started)));
     assertEquals(-1, HostNames.slotNumber("job-7"));
   }
 }
