@@ -391,6 +391,8 @@ public final class SubminuteStack extends Stack {
 
     demoJob(demoIntervalMs, reconciler, driftProbe);
     dashboard(stateMachine, alarms);
+    new SharedHosts(
+        this, "SharedHosts", table, code.controller(this), allowedWorkers.getValueAsList());
 
     output("TableName", table.getTableName());
     output("TableArn", table.getTableArn());

@@ -306,7 +306,8 @@ class SubminuteStackIT {
       }
     }
     assertEquals(
-        5,
+        5 + 5, // the dedicated path's and the shared hosts' (host, enroll, deleted, stopped,
+        // scaler)
         ofType("AWS::IAM::Role").stream()
             .filter(
                 r ->

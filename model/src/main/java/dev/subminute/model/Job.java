@@ -21,6 +21,7 @@ public record Job(
     List<ProfileRule> profile,
     ZoneId timezone,
     Misfire misfire,
+    Placement placement,
     long version) {
 
   public static final long MIN_INTERVAL_MS = 100;
@@ -46,6 +47,7 @@ public record Job(
     b.profile = profile;
     b.timezone = timezone;
     b.misfire = misfire;
+    b.placement = placement;
     b.version = version;
     return b;
   }
@@ -61,6 +63,7 @@ public record Job(
     private List<ProfileRule> profile = List.of();
     private ZoneId timezone = ZoneOffset.UTC;
     private Misfire misfire = Misfire.SKIP;
+    private Placement placement = Placement.SHARED;
     private long version;
 
     private Builder(String jobId, String workerArn, long intervalMs) {
@@ -114,6 +117,11 @@ public record Job(
       return this;
     }
 
+    public Builder placement(Placement v) {
+      placement = v;
+      return this;
+    }
+
     public Builder version(long v) {
       version = v;
       return this;
@@ -130,6 +138,7 @@ public record Job(
           profile,
           timezone,
           misfire,
+          placement,
           version);
     }
   }

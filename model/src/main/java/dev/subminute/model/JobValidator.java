@@ -44,13 +44,15 @@ public final class JobValidator {
     ZoneId zone = timezone(item, reasons);
     List<ProfileRule> profile = profile(item, reasons);
     Misfire misfire = misfire(item, reasons);
+    Placement placement = placement(item, reasons);
     long version = version(item, reasons);
     if (!reasons.isEmpty()) {
       return new JobValidation.Invalid(jobId, reasons);
     }
     return new JobValidation.Valid(
         new Job(
-            jobId, worker, interval, running, payload, offset, profile, zone, misfire, version));
+            jobId, worker, interval, running, payload, offset, profile, zone, misfire, placement,
+            version));
   }
 
   private static String jobId(Map<String, AttributeValue> item, List<String> reasons) {
@@ -200,6 +202,25 @@ public final class JobValidator {
     }
     reasons.add(
         "misfire must be the string \"SKIP\" or \"FIRE_ONCE\", or left out for SKIP"
+            + describe(v)
+            + ".");
+    return null;
+  }
+
+  private static Placement placement(Map<String, AttributeValue> item, List<String> reasons) {
+    AttributeValue v = item.get("placement");
+    if (v == null) {
+      return Placement.SHARED;
+    }
+    if (v.s() != null) {
+      for (Placement p : Placement.values()) {
+        if (p.name().equals(v.s())) {
+          return p;
+        }
+      }
+    }
+    reasons.add(
+        "placement must be the string \"SHARED\" or \"DEDICATED\", or left out for SHARED"
             + describe(v)
             + ".");
     return null;

@@ -57,7 +57,23 @@ class JobValidatorTest {
     assertEquals(0, job.offsetMs());
     assertEquals(ZoneId.of("UTC"), job.timezone());
     assertEquals(Misfire.SKIP, job.misfire());
+    assertEquals(Placement.SHARED, job.placement());
     assertEquals(List.of(), job.profile());
+  }
+
+  @Test
+  void dedicated_placement_is_kept() {
+    Map<String, AttributeValue> item = validItem();
+    item.put("placement", AttributeValue.fromS("DEDICATED"));
+    Job job = ((JobValidation.Valid) JobValidator.validate(item)).job();
+    assertEquals(Placement.DEDICATED, job.placement());
+  }
+
+  @Test
+  void unknown_placement_is_rejected() {
+    assertReason(
+        invalidWith("placement", AttributeValue.fromS("shared")),
+        "placement must be the string \"SHARED\" or \"DEDICATED\"");
   }
 
   @Test

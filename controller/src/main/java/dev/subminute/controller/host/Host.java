@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +50,7 @@ public final class Host implements AutoCloseable {
   private int otherLiveHosts;
   private volatile int hostedJobs;
   private volatile int ownedShards;
+  private volatile Set<Integer> heldShards = Set.of();
   private volatile long storageErrors;
   private volatile boolean registered;
 
@@ -137,6 +139,14 @@ public final class Host implements AutoCloseable {
     return ownedShards;
   }
 
+  /**
+   * The shards this host held at its last lease tick, including those offered to it that it has
+   * taken ahead of the handoff: whose items it needs to learn.
+   */
+  public Set<Integer> heldShards() {
+    return heldShards;
+  }
+
   /** Lease ticks that could not reach storage. */
   public long storageErrors() {
     return storageErrors;
@@ -195,6 +205,7 @@ public final class Host implements AutoCloseable {
       plan.offer().forEach(offer -> offer(offer, nowMs));
       flushCountsSlice();
       ownedShards = owned.size();
+      heldShards = Set.copyOf(owned.keySet());
       hostedJobs = jobs.size();
     } catch (RuntimeException bug) {
       storageErrors++;

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -36,13 +38,22 @@ public final class MotoServer implements AutoCloseable {
    */
   public static MotoServer start(Map<String, String> environment)
       throws IOException, InterruptedException {
+    return start(PythonTools.command("moto_server"), environment);
+  }
+
+  /**
+   * @param command what runs moto's server (it gets {@code -H host -p port} appended)
+   * @param environment added to moto's environment; {@code MOTO_PORT} there is where its Step
+   *     Functions interpreter sends the AWS calls of its tasks
+   */
+  public static MotoServer start(List<String> command, Map<String, String> environment)
+      throws IOException, InterruptedException {
     int port = DynaliteServer.freePort();
     Path log = Files.createTempFile("moto-", ".log");
+    List<String> line = new ArrayList<>(command);
+    line.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                PythonTools.command("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port)))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(environment);
     Process process = builder.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -1,0 +1,77 @@
+package dev.subminute.controller.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.subminute.controller.host.JobEnding;
+import dev.subminute.controller.host.Shards;
+import dev.subminute.controller.host.TaskTokens;
+import dev.subminute.controller.host.dynamodb.Enrollments;
+import dev.subminute.controller.sfn.SfnTaskTokens;
+import dev.subminute.model.dynamodb.DynamoClients;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.LongSupplier;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * The job state machine's enrollment, called with {@code lambda:invoke.waitForTaskToken}: writes
+ * the task token, the execution and the job's shard on the item, where the host holding that shard
+ * finds it within a second; the execution then parks until someone completes the token. An item
+ * already deleted completes it at once.
+ *
+ * <p>Input: {@code {"jobId": "...", "taskToken": "...", "execution": "..."}}.
+ */
+public final class EnrollHandler implements RequestStreamHandler {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Enrollments enrollments;
+  private final TaskTokens tokens;
+  private final int shards;
+  private final LongSupplier wallMillis;
+
+  public EnrollHandler() {
+    this(
+        new Enrollments(DynamoClients.aws(), HostEnvironment.required("TABLE_NAME")),
+        new SfnTaskTokens(SfnClient.create()),
+        Integer.parseInt(HostEnvironment.required("SHARDS")),
+        System::currentTimeMillis);
+  }
+
+  public EnrollHandler(
+      Enrollments enrollments, TaskTokens tokens, int shards, LongSupplier wallMillis) {
+    this.enrollments = enrollments;
+    this.tokens = tokens;
+    this.shards = shards;
+    this.wallMillis = wallMillis;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    JSON.writeValue(output, enroll(JSON.readTree(input)));
+  }
+
+  public JsonNode enroll(JsonNode request) {
+    String jobId = HostEnvironment.text(request, "jobId", null);
+    String token = HostEnvironment.text(request, "taskToken", null);
+    String execution = HostEnvironment.text(request, "execution", null);
+    if (jobId == null || token == null || execution == null) {
+      throw new IllegalArgumentException(
+          "enrollment needs jobId, taskToken and execution in its input, as the job state machine"
+              + " passes them; got "
+              + request);
+    }
+    int shard = Shards.of(jobId, shards);
+    boolean enrolled = enrollments.enroll(jobId, shard, execution, token, wallMillis.getAsLong());
+    if (!enrolled) {
+      tokens.complete(
+          token, new JobEnding(JobEnding.DELETED, "The item was deleted before it was enrolled."));
+    }
+    ObjectNode result = JSON.createObjectNode().put("jobId", jobId).put("enrolled", enrolled);
+    return result.put("shard", shard);
+  }
+}

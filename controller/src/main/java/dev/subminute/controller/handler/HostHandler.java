@@ -1,0 +1,231 @@
+package dev.subminute.controller.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.subminute.controller.core.ControllerConfig;
+import dev.subminute.controller.core.TickDispatcher;
+import dev.subminute.controller.core.TickListener;
+import dev.subminute.controller.core.TimerLoop;
+import dev.subminute.controller.core.WorkerInvoker;
+import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.host.Host;
+import dev.subminute.controller.host.HostConfig;
+import dev.subminute.controller.host.HostNames;
+import dev.subminute.controller.host.ShardStore;
+import dev.subminute.controller.host.StatusOutbox;
+import dev.subminute.controller.host.dynamodb.DynamoJobs;
+import dev.subminute.controller.host.dynamodb.DynamoShardStore;
+import dev.subminute.controller.host.dynamodb.Enrollments;
+import dev.subminute.controller.host.dynamodb.ShardIndexFeed;
+import dev.subminute.controller.lambda.LambdaWorkerInvoker;
+import dev.subminute.controller.sfn.SfnTaskTokens;
+import dev.subminute.controller.time.SystemTimeSource;
+import dev.subminute.controller.time.TimeSource;
+import dev.subminute.model.dynamodb.DynamoClients;
+import dev.subminute.model.dynamodb.JobTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * One window of a shared host, as a task of the host state machine: runs a {@link Host} (the class
+ * the embedded runtime runs) over the shards table and the jobs table for up to the window length,
+ * never past the Lambda's remaining time less a margin. Near the window's end it completes its task
+ * token, so that the state machine starts the next window (its successor) while this one still
+ * runs, then hands its shards over as {@link Host#close()} does: at a planned instant, to the
+ * successor or any other live host.
+ *
+ * <p>Input: {@code {"state": {"windows": n, ...}, "taskToken": "...", "execution": "..."}}. Output
+ * (the task's result): the state with {@code windows + 1} and {@code continueAsNew} once the
+ * execution has run its windows, and the name its continuation takes.
+ */
+public final class HostHandler implements RequestStreamHandler {
+  static final long REMAINING_TIME_MARGIN_MS = 30_000;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * How a host runs.
+   *
+   * @param windowMs how long one invocation hosts timers, before handing over
+   * @param windowsPerExecution windows before the host's execution continues as new
+   * @param pollMs how often the host reads its shards' items
+   */
+  public record Settings(HostConfig host, long windowMs, int windowsPerExecution, long pollMs) {
+
+    static Settings fromEnvironment() {
+      return new Settings(
+          HostConfig.embedded().withShards(intEnv("SHARDS", 64)),
+          longEnv("HOST_WINDOW_MS", 840_000),
+          intEnv("WINDOWS_PER_EXECUTION", 1_000),
+          1_000);
+    }
+  }
+
+  private final Settings settings;
+  private final ShardStore store;
+  private final ShardIndexFeed feed;
+  private final StatusOutbox outbox;
+  private final TimerLoop loop;
+  private final TimeSource time;
+  private final SfnClient sfn;
+
+  public HostHandler() {
+    this(
+        Settings.fromEnvironment(),
+        DynamoClients.aws(),
+        HostEnvironment.required("TABLE_NAME"),
+        HostEnvironment.required("SHARDS_TABLE_NAME"),
+        SfnClient.create(),
+        new LambdaWorkerInvoker(
+            LambdaAsyncClient.builder()
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(256))
+                .build()),
+        WorkerPolicy.parse(System.getenv("ALLOWED_WORKERS")),
+        SystemTimeSource.precise());
+  }
+
+  public HostHandler(
+      Settings settings,
+      DynamoDbClient dynamo,
+      String jobsTable,
+      String shardsTable,
+      SfnClient sfn,
+      WorkerInvoker invoker,
+      WorkerPolicy policy,
+      TimeSource time) {
+    this.settings = settings;
+    this.store = new DynamoShardStore(dynamo, shardsTable);
+    DynamoJobs jobs = new DynamoJobs(new JobTable(dynamo, jobsTable), policy);
+    this.feed =
+        new ShardIndexFeed(
+            new Enrollments(dynamo, jobsTable), jobs, new SfnTaskTokens(sfn), policy);
+    this.outbox =
+        new StatusOutbox(jobs, () -> Math.floorDiv(time.wallMicros(), 1_000), 4, "host-status");
+    this.loop =
+        new TimerLoop(
+                time,
+                ControllerConfig.lambda(),
+                new TickDispatcher(
+                    invoker, Executors.newSingleThreadExecutor(daemon("host-dispatch"))),
+                TickListener.NONE,
+                Executors.newSingleThreadExecutor(daemon("host-timer-ends")))
+            .start("host-timer");
+    this.time = time;
+    this.sfn = sfn;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    JsonNode request = JSON.readTree(input);
+    JSON.writeValue(output, runWindow(request, context.getRemainingTimeInMillis()));
+  }
+
+  /** Runs one window; returns (and sends to the task token) the state for the next. */
+  public JsonNode runWindow(JsonNode request, long remainingMs) throws IOException {
+    JsonNode state = request.path("state");
+    String execution = HostEnvironment.text(request, "execution", "host-manual");
+    String token = HostEnvironment.text(request, "taskToken", null);
+    int windows = state.path("windows").asInt(0);
+    ObjectNode next = state.isObject() ? ((ObjectNode) state).deepCopy() : JSON.createObjectNode();
+    boolean continueAsNew = windows + 1 >= settings.windowsPerExecution();
+    next.put("windows", continueAsNew ? 0 : windows + 1);
+    next.put("continueAsNew", continueAsNew);
+    next.put("nextExecutionName", HostNames.continued(execution));
+
+    long windowMs = Math.min(settings.windowMs(), remainingMs - REMAINING_TIME_MARGIN_MS);
+    long handoverLeadMs = settings.host().handoffLeadMs() + settings.host().renewMs();
+    long pollUntil = time.monoNanos() + Math.max(0, windowMs - handoverLeadMs) * 1_000_000L;
+    Host host =
+        new Host(execution + "-w" + windows, settings.host(), store, outbox, loop, time).start();
+    try {
+      pollUntil(host, pollUntil);
+      if (token != null) {
+        try {
+          sfn.sendTaskSuccess(r -> r.taskToken(token).output(next.toString()));
+        } catch (RuntimeException executionGone) {
+          // stopped or replaced: the shards still go to whichever host is alive
+        }
+      }
+      awaitAnotherHost(host, settings.host().leaseMs());
+    } finally {
+      host.close();
+      try {
+        outbox.flush(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return next;
+  }
+
+  private void pollUntil(Host host, long untilNanos) {
+    long next = time.monoNanos();
+    while (time.monoNanos() - untilNanos < 0) {
+      try {
+        feed.poll(host);
+      } catch (RuntimeException storageDown) {
+        // the shards' fences run out by themselves; the next poll tries again
+      }
+      next += settings.pollMs() * 1_000_000L;
+      sleepUntil(Math.min(next, untilNanos));
+    }
+  }
+
+  /** Keeps the items fresh until another host (the successor, most often) is seen alive. */
+  private void awaitAnotherHost(Host host, long timeoutMs) {
+    long deadline = time.monoNanos() + timeoutMs * 1_000_000L;
+    while (time.monoNanos() - deadline < 0) {
+      long nowMs = Math.floorDiv(time.wallMicros(), 1_000);
+      boolean another =
+          store.read(settings.host().shards()).hosts().stream()
+              .anyMatch(
+                  h ->
+                      !h.hostId().equals(host.id())
+                          && h.seenAt() > nowMs - settings.host().renewMs() * 2);
+      if (another) {
+        return;
+      }
+      pollUntil(host, time.monoNanos() + settings.pollMs() * 1_000_000L);
+    }
+  }
+
+  private void sleepUntil(long nanos) {
+    long waitMs = (nanos - time.monoNanos()) / 1_000_000L;
+    if (waitMs > 0) {
+      try {
+        Thread.sleep(waitMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted during a host window", e);
+      }
+    }
+  }
+
+  private static int intEnv(String name, int fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+  }
+
+  private static long longEnv(String name, long fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : Long.parseLong(value.trim());
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

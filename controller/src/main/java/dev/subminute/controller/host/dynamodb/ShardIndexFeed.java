@@ -1,0 +1,53 @@
+package dev.subminute.controller.host.dynamodb;
+
+import dev.subminute.controller.core.JobDecision;
+import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.host.Host;
+import dev.subminute.controller.host.JobEnding;
+import dev.subminute.controller.host.TaskTokens;
+import dev.subminute.model.dynamodb.JobTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * What a host on AWS learns each second: the items of the shards it holds, one Query per shard on
+ * the shard index, never a read per job. An enrolled job that should no longer run has its parked
+ * execution told why, and leaves the index.
+ */
+public final class ShardIndexFeed {
+  private final Enrollments enrollments;
+  private final DynamoJobs jobs;
+  private final TaskTokens tokens;
+  private final WorkerPolicy policy;
+
+  public ShardIndexFeed(
+      Enrollments enrollments, DynamoJobs jobs, TaskTokens tokens, WorkerPolicy policy) {
+    this.enrollments = enrollments;
+    this.jobs = jobs;
+    this.tokens = tokens;
+    this.policy = policy;
+  }
+
+  /** Reads the host's shards, hands their items to it and ends the jobs that stopped. */
+  public int poll(Host host) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    for (int shard : host.heldShards()) {
+      items.addAll(enrollments.shardItems(shard));
+    }
+    host.offerItems(jobs.storedJobs(items));
+    int ended = 0;
+    for (Map<String, AttributeValue> item : items) {
+      AttributeValue token = item.get(Enrollments.TASK_TOKEN);
+      Optional<JobEnding> ending = JobEnding.of(JobDecision.of(Optional.of(item), policy));
+      if (token != null && token.s() != null && ending.isPresent()) {
+        tokens.complete(token.s(), ending.get()); // a token no longer waiting is released too
+        enrollments.release(item.get(JobTable.JOB_ID).s(), token.s());
+        ended++;
+      }
+    }
+    return ended;
+  }
+}
