@@ -19,6 +19,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * every minute on AWS and every second or so on the embedded runtime.
  */
 public final class Reconciler {
+  /** The attribute an enrollment on the shared hosts writes (the parked execution's task token). */
+  static final String ENROLLED = "taskToken";
+
   private final JobTable table;
   private final Executions executions;
   private final WorkerPolicy policy;
@@ -96,7 +99,9 @@ public final class Reconciler {
         continue;
       }
       boolean leased = status.owner() != null && status.leaseUntil() > nowMs;
-      if (!leased && !live.contains(jobId)) {
+      // a job enrolled on the shared hosts (its execution parked on a task token) is theirs
+      boolean enrolled = item.containsKey(ENROLLED);
+      if (!leased && !enrolled && !live.contains(jobId)) {
         if (startJob(executions, jobId, "r" + nowMs / 60_000)) {
           started++;
         }

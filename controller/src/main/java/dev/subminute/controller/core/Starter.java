@@ -66,6 +66,9 @@ public final class Starter {
     if (status.owner() != null && status.leaseUntil() > wallMillis.getAsLong()) {
       return Outcome.ALREADY_RUNNING; // includes the records of the controller's own status writes
     }
+    if (newImage.containsKey(Reconciler.ENROLLED)) {
+      return Outcome.ALREADY_RUNNING; // enrolled on the shared hosts, which fire it
+    }
     String jobId = ((JobDecision.Run) decision).job().jobId();
     String discriminator =
         Hashing.sha256().hashString(recordId, StandardCharsets.UTF_8).toString().substring(0, 12);

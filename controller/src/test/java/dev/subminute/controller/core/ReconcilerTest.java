@@ -53,6 +53,28 @@ class ReconcilerTest {
   }
 
   @Test
+  void a_job_enrolled_on_the_shared_hosts_gets_no_dedicated_execution() {
+    put("shared", true);
+    table
+        .client()
+        .updateItem(
+            r ->
+                r.tableName(table.name())
+                    .key(
+                        java.util.Map.of(
+                            "jobId",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                "shared")))
+                    .updateExpression("SET taskToken = :t")
+                    .expressionAttributeValues(
+                        java.util.Map.of(
+                            ":t",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                "token-1"))));
+    assertEquals(0, reconciler.reconcileOnce().started());
+  }
+
+  @Test
   void a_job_whose_lease_ran_out_is_started_again() {
     put("stale", true);
     table.writeStatusAsOwner(
