@@ -1,0 +1,116 @@
+package dev.subminute.loadtest.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.subminute.controller.core.ControllerConfig;
+import dev.subminute.controller.core.TickListener;
+import dev.subminute.controller.core.WorkerInvoker;
+import dev.subminute.controller.lambda.LambdaWorkerInvoker;
+import dev.subminute.loadtest.LoadPlan;
+import dev.subminute.local.LocalLambda;
+import dev.subminute.local.LocalRuntime;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+
+/**
+ * The host process that {@link HostCapacityBenchmark} starts pinned to one core: the embedded
+ * runtime's host code (successive hosts, one every window, over shard leases in the table) with
+ * every tick dispatched as the controller Lambda does, through the AWS SDK's async Lambda client
+ * ({@code InvocationType.EVENT}) from a pool of two threads.
+ *
+ * <p>Arguments: DynamoDB endpoint, table, Lambda endpoint, window in ms, HTTP connections. Prints
+ * {@code started <epoch ms>} once its first host runs; on a line {@code stop} or the end of its
+ * input it closes and prints one JSON line of what it counted itself.
+ */
+public final class HostProcess {
+  private HostProcess() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 5) {
+      System.err.println(
+          "usage: HostProcess DYNAMODB_ENDPOINT TABLE LAMBDA_ENDPOINT WINDOW_MS CONNECTIONS");
+      System.exit(2);
+    }
+    LambdaAsyncClient client =
+        LambdaAsyncClient.builder()
+            .endpointOverride(URI.create(args[2]))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+            .httpClientBuilder(
+                NettyNioAsyncHttpClient.builder().maxConcurrency(Integer.parseInt(args[4])))
+            .build();
+    LambdaWorkerInvoker lambda = new LambdaWorkerInvoker(client);
+    ExecutorService dispatch = Executors.newFixedThreadPool(2);
+    LongAdder invokeErrors = new LongAdder();
+    WorkerInvoker invoker =
+        (worker, event) ->
+            CompletableFuture.supplyAsync(() -> lambda.invoke(worker, event), dispatch)
+                .thenCompose(accepted -> accepted)
+                .whenComplete(
+                    (ok, error) -> {
+                      if (error != null) {
+                        invokeErrors.increment();
+                      }
+                    });
+    LongAdder fired = new LongAdder();
+    LongAdder missed = new LongAdder();
+    TickListener counting =
+        new TickListener() {
+          @Override
+          public void fired(String jobId, long plannedAt, long driftNanos) {
+            fired.increment();
+          }
+
+          @Override
+          public void missed(String jobId, long plannedAt) {
+            missed.increment();
+          }
+        };
+    // registered only so that the runtime's allow-list admits the jobs' worker: never invoked
+    LocalLambda allowList =
+        new LocalLambda()
+            .register(
+                LoadPlan.PROBE_WORKER,
+                (event, payload) -> {
+                  throw new IllegalStateException("the host invokes through the Lambda client");
+                },
+                1,
+                1);
+    LocalRuntime.Options options =
+        LocalRuntime.Options.defaults()
+            .withEndpoint(URI.create(args[0]))
+            .withTableName(args[1])
+            .withController(ControllerConfig.embedded().withWindowMs(Long.parseLong(args[3])));
+    Map<String, Object> counts = new LinkedHashMap<>();
+    try (LocalRuntime runtime = LocalRuntime.start(options, allowList, invoker, counting)) {
+      System.out.println("started " + System.currentTimeMillis());
+      String line;
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      do {
+        line = in.readLine();
+      } while (line != null && !line.equals("stop"));
+      counts.put("handovers", runtime.windows());
+      counts.put("storageErrors", runtime.failedWindows());
+    }
+    counts.put("fired", fired.sum());
+    counts.put("missed", missed.sum());
+    counts.put("invokeErrors", invokeErrors.sum());
+    System.out.println(new ObjectMapper().writeValueAsString(counts));
+    client.close();
+    System.exit(0);
+  }
+}
