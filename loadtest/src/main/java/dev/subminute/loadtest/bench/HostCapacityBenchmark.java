@@ -5,12 +5,13 @@ import dev.subminute.loadtest.Durations;
 import dev.subminute.loadtest.LoadPlan;
 import dev.subminute.loadtest.LoadtestCommand;
 import dev.subminute.model.dynalite.DynaliteServer;
-import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -192,7 +197,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
     result.put("connections", connections);
     result.put("hostJvmOptions", jvmOptions);
     try (DynaliteServer dynalite = DynaliteServer.start(DynaliteServer.freePort(), null);
-        DynamoDbClient client = DynamoClients.local(dynalite.endpoint());
+        DynamoDbClient client = patientClient(dynalite.endpoint());
         InvokeEndpoint endpoint = new InvokeEndpoint(receipts, Durations.millis(answerDelay))) {
       JobTable table = new JobTable(client, "capacity");
       table.createIfMissing();
@@ -349,6 +354,21 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
     if (taskset.waitFor() != 0) {
       throw new IllegalStateException("taskset could not pin this process to cores " + others);
     }
+  }
+
+  /**
+   * Writing thousands of items to a dynalite that shares its core may take longer than the
+   * runtime's fail-fast client allows; the writes are puts, so retrying them is safe.
+   */
+  private static DynamoDbClient patientClient(URI endpoint) {
+    return DynamoDbClient.builder()
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .httpClientBuilder(ApacheHttpClient.builder())
+        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(60)))
+        .build();
   }
 
   private static void sleepUntil(long epochMs) throws InterruptedException {

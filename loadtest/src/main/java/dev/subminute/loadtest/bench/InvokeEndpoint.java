@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A loopback Lambda Invoke endpoint ({@code POST /2015-03-31/functions/{name}/invocations}): stamps
  * each arrival with its own clock reading, records it by (jobId, plannedAt) from the worker event,
- * and answers 202 after a delay, as Lambda accepts an EVENT invoke. The answer is sent from a
- * scheduler, so a delayed answer holds no request thread.
+ * and answers 202 after a delay, as Lambda accepts an EVENT invoke. Requests are read and recorded
+ * on the server's own thread, the nearest point to the socket, and the answer is sent from a
+ * scheduler, so a delayed answer never holds that thread.
  */
 final class InvokeEndpoint implements AutoCloseable {
   private static final String PREFIX = "/2015-03-31/functions/";
@@ -31,12 +32,15 @@ final class InvokeEndpoint implements AutoCloseable {
   private final Receipts receipts;
   private final long answerDelayMs;
   private final HttpServer server;
-  private final ExecutorService requests = Executors.newFixedThreadPool(4, daemon("endpoint"));
+  private final ExecutorService requests = Executors.newFixedThreadPool(8, daemon("endpoint"));
   private final ScheduledExecutorService answers =
       Executors.newScheduledThreadPool(2, daemon("endpoint-answer"));
   private final LongAdder rejected = new LongAdder();
 
   InvokeEndpoint(Receipts receipts, long answerDelayMs) throws IOException {
+    // the server closes idle connections beyond 200 at once, which the client may be reusing
+    // that instant: its retry would then deliver an invoke twice
+    System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
     this.receipts = receipts;
     this.answerDelayMs = answerDelayMs;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
