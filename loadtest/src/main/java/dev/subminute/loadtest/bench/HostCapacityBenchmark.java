@@ -13,12 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -105,10 +107,27 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
   Integer stepTo;
 
   @Option(
+      names = "--refine",
+      defaultValue = "0",
+      description =
+          "with --step-to: after the doubling, halve the gap between the last count that held and"
+              + " the first that failed this many times (default ${DEFAULT-VALUE})")
+  int refine;
+
+  @Option(
       names = "--host-cpu",
       defaultValue = "1",
       description = "the core the host is pinned to (default ${DEFAULT-VALUE})")
   int hostCpu;
+
+  @Option(
+      names = "--nice",
+      defaultValue = "0",
+      description =
+          "nice value of the host, dynalite and this process (the endpoint): below 0 stands in,"
+              + " on a machine busy with other work, for the core a Lambda has to itself and for"
+              + " AWS's own services; no real-time policy either way (default ${DEFAULT-VALUE})")
+  int nice;
 
   @Option(
       names = "--answer-delay",
@@ -160,17 +179,46 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     pinThisProcessAwayFrom(hostCpu);
-    int n = jobs;
-    while (true) {
-      Map<String, Object> run = run(n, stepTo == null ? "host" : "step");
-      System.out.println(new ObjectMapper().writeValueAsString(run));
-      if (stepTo == null || !(Boolean) run.get("holds") || n * 2 > stepTo) {
-        break;
+    if (nice != 0) {
+      // threads inherit their creator's nice value: every thread made from now on has it too
+      try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+        renice(tasks.map(t -> t.getFileName().toString()).toList());
       }
-      n *= 2;
+    }
+    if (stepTo == null) {
+      runAndPrint(jobs, "host");
+    } else {
+      step();
     }
     MarkdownTable.write(out);
     return 0;
+  }
+
+  /** Doubles the job count while the bounds hold, then halves the gap {@code refine} times. */
+  private void step() throws Exception {
+    int held = 0;
+    int failed = 0;
+    for (int n = jobs; n <= stepTo; n *= 2) {
+      if (!runAndPrint(n, "step")) {
+        failed = n;
+        break;
+      }
+      held = n;
+    }
+    for (int i = 0; i < refine && held > 0 && failed > 0 && failed - held > 1; i++) {
+      int n = (held + failed) / 2;
+      if (runAndPrint(n, "step")) {
+        held = n;
+      } else {
+        failed = n;
+      }
+    }
+  }
+
+  private boolean runAndPrint(int jobCount, String kind) throws Exception {
+    Map<String, Object> run = run(jobCount, kind);
+    System.out.println(new ObjectMapper().writeValueAsString(run));
+    return (Boolean) run.get("holds");
   }
 
   /** One run of {@code jobCount} jobs; writes and returns its JSON. */
@@ -196,16 +244,21 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
     result.put("answerDelayMs", Durations.millis(answerDelay));
     result.put("connections", connections);
     result.put("hostJvmOptions", jvmOptions);
+    result.put("nice", nice);
     try (DynaliteServer dynalite = DynaliteServer.start(DynaliteServer.freePort(), null);
         DynamoDbClient client = patientClient(dynalite.endpoint());
         InvokeEndpoint endpoint = new InvokeEndpoint(receipts, Durations.millis(answerDelay))) {
       JobTable table = new JobTable(client, "capacity");
       table.createIfMissing();
+      if (nice != 0) {
+        renice(List.of(Long.toString(dynalite.pid())));
+      }
       LoadtestCommand.batchPut(table, plan.items());
       long launched = System.currentTimeMillis();
       HostChild host =
           HostChild.start(
               hostCpu,
+              nice,
               jvmOptions,
               classpath,
               List.of(
@@ -306,7 +359,8 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         + window
         + (warmup.equals("10s") ? "" : " --warmup " + warmup)
         + (LAMBDA_JVM.equals(jvmOptions) ? "" : " --jvm-options '" + jvmOptions + "'")
-        + (connections == 512 ? "" : " --connections " + connections);
+        + (connections == 512 ? "" : " --connections " + connections)
+        + (nice == 0 ? "" : " --nice " + nice);
   }
 
   /** Host windows that ended inside [from, to): successors start every window from the start. */
@@ -327,6 +381,9 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
     if (Durations.millis(warmup) < 0 || Durations.millis(answerDelay) < 0 || connections <= 0) {
       throw new IllegalArgumentException(
           "--warmup, --answer-delay and --connections must be positive");
+    }
+    if (nice < -20 || nice > 19) {
+      throw new IllegalArgumentException("--nice must lie within -20..19, not " + nice);
     }
     if (machineCores < 2 || hostCpu < 0 || hostCpu >= machineCores) {
       throw new IllegalArgumentException(
@@ -369,6 +426,20 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         .httpClientBuilder(ApacheHttpClient.builder())
         .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(60)))
         .build();
+  }
+
+  private void renice(List<String> ids) throws Exception {
+    List<String> command = new ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
+    command.addAll(ids);
+    Process renice =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (renice.waitFor() != 0) {
+      throw new IllegalStateException(
+          "renice to " + nice + " failed: lowering a nice value needs root or CAP_SYS_NICE");
+    }
   }
 
   private static void sleepUntil(long epochMs) throws InterruptedException {

@@ -40,12 +40,15 @@ final class HostChild {
   }
 
   /**
-   * Starts the host on {@code cpu} with the timer thread's real-time priority and timer-slack
-   * tuning off, as on Lambda.
+   * Starts the host on {@code cpu}, at {@code nice}, with the timer thread's real-time priority and
+   * timer-slack tuning off, as on Lambda.
    */
-  static HostChild start(int cpu, String jvmOptions, String classpath, List<String> args)
+  static HostChild start(int cpu, int nice, String jvmOptions, String classpath, List<String> args)
       throws IOException {
     List<String> command = new ArrayList<>();
+    if (nice != 0) {
+      command.addAll(List.of("nice", "-n", Integer.toString(nice)));
+    }
     command.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(Arrays.asList(jvmOptions.trim().split("\\s+")));

@@ -10,6 +10,8 @@ import dev.subminute.local.LocalLambda;
 import dev.subminute.local.LocalRuntime;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -35,7 +37,7 @@ import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
  * {@code started <epoch ms>} once its first host runs; on a line {@code stop} or the end of its
  * input it closes and prints one JSON line of what it counted itself over its whole run: ticks
  * fired and missed, its dispatch drift (the timer's own view, before the Lambda client), invoke
- * errors, handovers.
+ * errors, handovers, garbage collections.
  */
 public final class HostProcess {
   private HostProcess() {}
@@ -114,6 +116,14 @@ public final class HostProcess {
     counts.put("dispatchDriftMaxMs", dispatchDrift.getMaxValue() / 1000.0);
     counts.put("missed", missed.sum());
     counts.put("invokeErrors", invokeErrors.sum());
+    long collections = 0;
+    long collectionMs = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      collections += gc.getCollectionCount();
+      collectionMs += gc.getCollectionTime();
+    }
+    counts.put("gcPauses", collections); // the serial collector stops every thread each time
+    counts.put("gcPauseTotalMs", collectionMs);
     System.out.println(new ObjectMapper().writeValueAsString(counts));
     client.close();
     System.exit(0);

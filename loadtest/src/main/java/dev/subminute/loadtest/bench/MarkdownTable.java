@@ -31,8 +31,10 @@ final class MarkdownTable {
     {"duplicated", "duplicated"},
     {"off-grid", "offGrid"},
     {"host CPU (cores)", "hostCpuCores"},
+    {"host dispatch drift p99 / max ms (whole run)", "hostOwnCounts"},
     {"host peak RSS MB", "hostPeakRssMb"},
     {"start-up s", "startupS"},
+    {"nice", "nice"},
     {"load avg at start", "loadAverageAtStart"},
     {"holds", "holds"},
   };
@@ -72,7 +74,15 @@ final class MarkdownTable {
       md.append("| ").append(run.get("name").asText()).append(" |");
       for (String[] c : COLUMNS) {
         JsonNode v = run.get(c[1]);
-        md.append(' ').append(v == null ? "" : v.asText()).append(" |");
+        String cell =
+            v == null
+                ? ""
+                : v.isObject()
+                    ? v.get("dispatchDriftP99Ms").asText()
+                        + " / "
+                        + v.get("dispatchDriftMaxMs").asText()
+                    : v.asText();
+        md.append(' ').append(cell).append(" |");
       }
       md.append(" `").append(run.get("command").asText()).append("` |\n");
       if (run.get("name").asText().startsWith("step")) {

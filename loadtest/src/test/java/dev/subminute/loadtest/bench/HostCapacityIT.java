@@ -27,6 +27,7 @@ class HostCapacityIT {
     bench.window = "60s";
     bench.warmup = "3s";
     bench.hostCpu = 1;
+    bench.nice = 0;
     bench.answerDelay = "20ms";
     bench.connections = 64;
     bench.jvmOptions = HostCapacityBenchmark.LAMBDA_JVM;
