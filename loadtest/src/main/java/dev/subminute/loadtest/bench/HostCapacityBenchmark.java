@@ -67,6 +67,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
     description = "Measure one host process pinned to one core, as a host Lambda runs.")
 public final class HostCapacityBenchmark implements Callable<Integer> {
   static final long P99_BOUND_MICROS = 5_000;
+  static final int FEWEST_STEP_JOBS = 50;
   static final long MAX_BOUND_MICROS = 10_000;
 
   /** Lambda's Java 17 defaults (serial GC, C1 only), with a heap that fits 1,769 MB. */
@@ -194,16 +195,32 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  /** Doubles the job count while the bounds hold, then halves the gap {@code refine} times. */
+  /**
+   * Doubles the job count while the bounds hold (or halves it, down to {@value #FEWEST_STEP_JOBS},
+   * until they do), then halves the gap between the last count that held and the first that failed
+   * {@code refine} times.
+   */
   private void step() throws Exception {
     int held = 0;
     int failed = 0;
-    for (int n = jobs; n <= stepTo; n *= 2) {
-      if (!runAndPrint(n, "step")) {
-        failed = n;
-        break;
+    if (runAndPrint(jobs, "step")) {
+      held = jobs;
+      for (int n = jobs * 2; n <= stepTo; n *= 2) {
+        if (!runAndPrint(n, "step")) {
+          failed = n;
+          break;
+        }
+        held = n;
       }
-      held = n;
+    } else {
+      failed = jobs;
+      for (int n = jobs / 2; n >= FEWEST_STEP_JOBS; n /= 2) {
+        if (runAndPrint(n, "step")) {
+          held = n;
+          break;
+        }
+        failed = n;
+      }
     }
     for (int i = 0; i < refine && held > 0 && failed > 0 && failed - held > 1; i++) {
       int n = (held + failed) / 2;
