@@ -331,6 +331,8 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("driftP99Ms", ms(span.driftAt(99)));
         result.put("driftP999Ms", ms(span.driftAt(99.9)));
         result.put("driftMaxMs", ms(span.driftAt(100)));
+        result.put("missedBySecondOfSpan", span.missedBySecond());
+        result.put("handoverSecondsOfSpan", handoverSeconds(hostStarted, windowMs, from, to));
         result.put("unknownJobInvokes", receipts.unknownJobs());
         result.put("rejectedRequests", endpoint.rejected());
         result.put("hostOwnCounts", host.stop(60_000));
@@ -410,6 +412,17 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
               + (machineCores - 1)
               + ") and leave another for the endpoint and dynalite");
     }
+  }
+
+  /** The seconds of the span, counted from its start, in which a host window ended. */
+  static List<Long> handoverSeconds(long startedMs, long windowMs, long fromMs, long toMs) {
+    List<Long> seconds = new ArrayList<>();
+    for (long t = startedMs + windowMs; t < toMs; t += windowMs) {
+      if (t >= fromMs) {
+        seconds.add((t - fromMs) / 1_000);
+      }
+    }
+    return seconds;
   }
 
   /** Keeps this process and its children (dynalite) off the host's core. */

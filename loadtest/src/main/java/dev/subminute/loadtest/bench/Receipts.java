@@ -2,11 +2,13 @@ package dev.subminute.loadtest.bench;
 
 import dev.subminute.loadtest.Accounting;
 import dev.subminute.model.Job;
+import dev.subminute.model.TickGrid;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,8 +23,11 @@ final class Receipts {
   private final AtomicInteger jobsSeen = new AtomicInteger();
   private final LongAdder unknownJobs = new LongAdder();
 
-  /** The measured span: counts and every arrival drift in it, sorted, in microseconds. */
-  record Span(Accounting.Counts counts, long[] driftMicros) {
+  /**
+   * The measured span: counts, every arrival drift in it, sorted, in microseconds, and how many
+   * planned instants were missed in each second of the span (seconds with none left out).
+   */
+  record Span(Accounting.Counts counts, long[] driftMicros, Map<Long, Integer> missedBySecond) {
     /** Nearest-rank percentile of the drift; {@code percent} 100 is the maximum. */
     long driftAt(double percent) {
       if (driftMicros.length == 0) {
@@ -75,12 +80,22 @@ final class Receipts {
   /** Counts the invokes planned in [fromMs, toMs) against each job's grid. */
   Span span(List<Job> jobs, long fromMs, long toMs) {
     List<Accounting.Counts> counts = new ArrayList<>(jobs.size());
+    Map<Long, Integer> missedBySecond = new TreeMap<>();
     long[] drift = new long[64];
     int n = 0;
     for (Job job : jobs) {
       JobReceipts r = byJob.get(job.jobId());
       synchronized (r) {
         counts.add(Accounting.count(job, r.plannedAt, r.size, fromMs, toMs));
+        long[] received = Arrays.copyOf(r.plannedAt, r.size);
+        Arrays.sort(received);
+        for (long t = TickGrid.nextAfter(job, fromMs - 1);
+            t < toMs;
+            t = TickGrid.nextAfter(job, t)) {
+          if (Arrays.binarySearch(received, t) < 0) {
+            missedBySecond.merge((t - fromMs) / 1_000, 1, Integer::sum);
+          }
+        }
         for (int i = 0; i < r.size; i++) {
           if (r.plannedAt[i] >= fromMs && r.plannedAt[i] < toMs) {
             if (n == drift.length) {
@@ -93,6 +108,6 @@ final class Receipts {
     }
     long[] sorted = Arrays.copyOf(drift, n);
     Arrays.sort(sorted);
-    return new Span(Accounting.total(counts), sorted);
+    return new Span(Accounting.total(counts), sorted, missedBySecond);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.subminute.loadtest.Accounting;
 import dev.subminute.model.Job;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReceiptsTest {
@@ -32,6 +33,7 @@ class ReceiptsTest {
     assertEquals(900, span.driftAt(50));
     assertEquals(4_000, span.driftAt(99));
     assertEquals(4_000, span.driftAt(100));
+    assertEquals(Map.of(0L, 1, 1L, 2), span.missedBySecond()); // b's 1600; b's 2100 and 2600
     assertEquals(2, receipts.jobsSeen());
     assertEquals(1, receipts.unknownJobs());
   }
@@ -43,5 +45,7 @@ class ReceiptsTest {
     assertEquals(2, HostCapacityBenchmark.handoversBetween(10_000, 60_000, 70_000, 190_000));
     assertEquals(0, HostCapacityBenchmark.handoversBetween(10_000, 60_000, 11_000, 70_000));
     assertEquals(3, HostCapacityBenchmark.handoversBetween(10_000, 60_000, 10_000, 190_001));
+    assertEquals(
+        List.of(50L, 110L), HostCapacityBenchmark.handoverSeconds(10_000, 60_000, 20_000, 180_000));
   }
 }
