@@ -4,12 +4,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** "100ms", "5s", "2m" and ranges "100ms..5s" as milliseconds. */
-final class Durations {
+public final class Durations {
   private static final Pattern ONE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
   private Durations() {}
 
-  static long millis(String text) {
+  public static long millis(String text) {
     Matcher m = ONE.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
@@ -28,7 +28,7 @@ final class Durations {
   }
 
   /** {min, max}; a single duration gives min == max. */
-  static long[] range(String text) {
+  public static long[] range(String text) {
     String[] ends = text.split("\\.\\.");
     if (ends.length > 2) {
       throw new IllegalArgumentException("\"" + text + "\" is not a range; write e.g. 100ms..5s");

@@ -523,7 +523,8 @@ public final class LoadtestCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void batchPut(JobTable table, List<JobItem> items) {
+  /** Writes the items through the table in batches of 25, retrying what was left unprocessed. */
+  public static void batchPut(JobTable table, List<JobItem> items) {
     for (int i = 0; i < items.size(); i += 25) {
       List<WriteRequest> batch = new ArrayList<>();
       for (JobItem item : items.subList(i, Math.min(items.size(), i + 25))) {

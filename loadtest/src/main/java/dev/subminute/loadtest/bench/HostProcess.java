@@ -1,0 +1,131 @@
+package dev.subminute.loadtest.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.subminute.controller.core.ControllerConfig;
+import dev.subminute.controller.core.TickListener;
+import dev.subminute.controller.core.WorkerInvoker;
+import dev.subminute.controller.lambda.LambdaWorkerInvoker;
+import dev.subminute.loadtest.LoadPlan;
+import dev.subminute.local.LocalLambda;
+import dev.subminute.local.LocalRuntime;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+
+/**
+ * The host process that {@link HostCapacityBenchmark} starts pinned to one core: the embedded
+ * runtime's host code (successive hosts, one every window, over shard leases in the table) with
+ * every tick dispatched as the controller Lambda does, through the AWS SDK's async Lambda client
+ * ({@code InvocationType.EVENT}) from a pool of two threads.
+ *
+ * <p>Arguments: DynamoDB endpoint, table, Lambda endpoint, window in ms, HTTP connections. Prints
+ * {@code started <epoch ms>} once its first host runs; on a line {@code stop} or the end of its
+ * input it closes and prints one JSON line of what it counted itself over its whole run: ticks
+ * fired and missed, its dispatch drift (the timer's own view, before the Lambda client), invoke
+ * errors, handovers, garbage collections.
+ */
+public final class HostProcess {
+  private HostProcess() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 5) {
+      System.err.println(
+          "usage: HostProcess DYNAMODB_ENDPOINT TABLE LAMBDA_ENDPOINT WINDOW_MS CONNECTIONS");
+      System.exit(2);
+    }
+    LambdaAsyncClient client =
+        LambdaAsyncClient.builder()
+            .endpointOverride(URI.create(args[2]))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+            .httpClientBuilder(
+                NettyNioAsyncHttpClient.builder().maxConcurrency(Integer.parseInt(args[4])))
+            .build();
+    LambdaWorkerInvoker lambda = new LambdaWorkerInvoker(client);
+    ExecutorService dispatch = Executors.newFixedThreadPool(2);
+    LongAdder invokeErrors = new LongAdder();
+    WorkerInvoker invoker =
+        (worker, event) ->
+            CompletableFuture.supplyAsync(() -> lambda.invoke(worker, event), dispatch)
+                .thenCompose(accepted -> accepted)
+                .whenComplete(
+                    (ok, error) -> {
+                      if (error != null) {
+                        invokeErrors.increment();
+                      }
+                    });
+    ConcurrentHistogram dispatchDrift = new ConcurrentHistogram(3_600_000_000L, 3);
+    LongAdder missed = new LongAdder();
+    TickListener counting =
+        new TickListener() {
+          @Override
+          public void fired(String jobId, long plannedAt, long driftNanos) {
+            dispatchDrift.recordValue(Math.max(0, driftNanos / 1_000));
+          }
+
+          @Override
+          public void missed(String jobId, long plannedAt) {
+            missed.increment();
+          }
+        };
+    // registered only so that the runtime's allow-list admits the jobs' worker: never invoked
+    LocalLambda allowList =
+        new LocalLambda()
+            .register(
+                LoadPlan.PROBE_WORKER,
+                (event, payload) -> {
+                  throw new IllegalStateException("the host invokes through the Lambda client");
+                },
+                1,
+                1);
+    LocalRuntime.Options options =
+        LocalRuntime.Options.defaults()
+            .withEndpoint(URI.create(args[0]))
+            .withTableName(args[1])
+            .withController(ControllerConfig.embedded().withWindowMs(Long.parseLong(args[3])));
+    Map<String, Object> counts = new LinkedHashMap<>();
+    try (LocalRuntime runtime = LocalRuntime.start(options, allowList, invoker, counting)) {
+      System.out.println("started " + System.currentTimeMillis());
+      String line;
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      do {
+        line = in.readLine();
+      } while (line != null && !line.equals("stop"));
+      counts.put("handovers", runtime.windows());
+      counts.put("storageErrors", runtime.failedWindows());
+    }
+    counts.put("fired", dispatchDrift.getTotalCount());
+    counts.put("dispatchDriftP99Ms", dispatchDrift.getValueAtPercentile(99) / 1000.0);
+    counts.put("dispatchDriftMaxMs", dispatchDrift.getMaxValue() / 1000.0);
+    counts.put("missed", missed.sum());
+    counts.put("invokeErrors", invokeErrors.sum());
+    long collections = 0;
+    long collectionMs = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      collections += gc.getCollectionCount();
+      collectionMs += gc.getCollectionTime();
+    }
+    counts.put("gcPauses", collections); // the serial collector stops every thread each time
+    counts.put("gcPauseTotalMs", collectionMs);
+    System.out.println(new ObjectMapper().writeValueAsString(counts));
+    client.close();
+    System.exit(0);
+  }
+}

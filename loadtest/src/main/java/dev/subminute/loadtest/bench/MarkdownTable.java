@@ -1,0 +1,116 @@
+package dev.subminute.loadtest.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** The README.md of a results folder: one table row per JSON file, and what the stepping found. */
+final class MarkdownTable {
+  private static final String[][] COLUMNS = {
+    {"jobs", "jobs"},
+    {"interval", "interval"},
+    {"span s", "durationS"},
+    {"handovers in span", "handoversInSpan"},
+    {"invokes/s", "invokesPerSecond"},
+    {"drift p50 ms", "driftP50Ms"},
+    {"p90", "driftP90Ms"},
+    {"p99", "driftP99Ms"},
+    {"p99.9", "driftP999Ms"},
+    {"max", "driftMaxMs"},
+    {"planned", "planned"},
+    {"received", "received"},
+    {"missed", "missed"},
+    {"duplicated", "duplicated"},
+    {"off-grid", "offGrid"},
+    {"host CPU (cores)", "hostCpuCores"},
+    {"host dispatch drift p99 / max ms (whole run)", "hostOwnCounts"},
+    {"host peak RSS MB", "hostPeakRssMb"},
+    {"start-up s", "startupS"},
+    {"nice", "nice"},
+    {"load avg at start", "loadAverageAtStart"},
+    {"holds", "holds"},
+  };
+
+  private MarkdownTable() {}
+
+  static void write(Path folder) throws IOException {
+    List<JsonNode> runs = new ArrayList<>();
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        runs.add(new ObjectMapper().readTree(f.toFile()));
+      }
+    }
+    runs.sort(
+        Comparator.comparing((JsonNode r) -> r.get("name").asText().startsWith("step"))
+            .thenComparing(r -> r.get("interval").asText())
+            .thenComparing(r -> r.get("durationS").asLong())
+            .thenComparing(r -> r.get("jobs").asInt()));
+    StringBuilder md = new StringBuilder();
+    md.append("# Host capacity, measured as AWS would run it\n\n")
+        .append("Written by `HostCapacityBenchmark` from the JSON files in this folder (one per")
+        .append(" run). The host is a child JVM pinned to one core (`taskset`), with Lambda's")
+        .append(" Java 17 defaults and its timer thread's real-time priority and timer-slack")
+        .append(" tuning off (`timerThread` in each file: the policy and slack it ran with); it")
+        .append(" invokes through the AWS SDK Lambda client (EVENT) on a loopback Invoke endpoint")
+        .append(" that answers 202 after 20 ms. Drift is the endpoint's arrival minus the planned")
+        .append(
+            " instant. A run holds when p99 ≤ 5 ms, max ≤ 10 ms, 0 missed and 0 duplicated.\n\n");
+    md.append("| run |");
+    for (String[] c : COLUMNS) {
+      md.append(' ').append(c[0]).append(" |");
+    }
+    md.append(" command |\n|---|");
+    md.append("---|".repeat(COLUMNS.length)).append("---|\n");
+    Map<String, int[]> stepping = new TreeMap<>();
+    for (JsonNode run : runs) {
+      md.append("| ").append(run.get("name").asText()).append(" |");
+      for (String[] c : COLUMNS) {
+        JsonNode v = run.get(c[1]);
+        String cell =
+            v == null
+                ? ""
+                : v.isObject()
+                    ? v.get("dispatchDriftP99Ms").asText()
+                        + " / "
+                        + v.get("dispatchDriftMaxMs").asText()
+                    : v.asText();
+        md.append(' ').append(cell).append(" |");
+      }
+      md.append(" `").append(run.get("command").asText()).append("` |\n");
+      if (run.get("name").asText().startsWith("step")) {
+        String key =
+            run.get("interval").asText() + ", " + run.get("durationS").asText() + " s runs";
+        int[] found = stepping.computeIfAbsent(key, k -> new int[] {0, Integer.MAX_VALUE});
+        int jobs = run.get("jobs").asInt();
+        if (run.get("holds").asBoolean()) {
+          found[0] = Math.max(found[0], jobs);
+        } else {
+          found[1] = Math.min(found[1], jobs);
+        }
+      }
+    }
+    if (!stepping.isEmpty()) {
+      md.append("\n## Stepping\n\n");
+      stepping.forEach(
+          (key, found) ->
+              md.append("- ")
+                  .append(key)
+                  .append(": the largest job count that held is ")
+                  .append(found[0] == 0 ? "none" : Integer.toString(found[0]))
+                  .append(
+                      found[1] == Integer.MAX_VALUE
+                          ? "; no count tried failed"
+                          : "; " + found[1] + " did not hold")
+                  .append(".\n"));
+    }
+    Files.writeString(folder.resolve("README.md"), md.toString());
+  }
+}

@@ -1,0 +1,95 @@
+package dev.subminute.loadtest.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** What Linux's {@code /proc} tells about a process: CPU, memory, affinity, a thread's policy. */
+final class Proc {
+  /** {@code USER_HZ}: the unit of utime and stime, 100 on every Linux this runs on. */
+  static final double CLOCK_TICKS_PER_SECOND = 100.0;
+
+  private Proc() {}
+
+  /** utime + stime of the process, in clock ticks. */
+  static long cpuTicks(long pid) {
+    String[] fields = statFields(Path.of("/proc", Long.toString(pid), "stat"));
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  /** A field of {@code /proc/<pid>/status} in kB, such as {@code VmHWM} (the peak resident set). */
+  static long statusKb(long pid, String field) {
+    return Long.parseLong(status(pid, field).replaceAll("[^0-9]", ""));
+  }
+
+  static String status(long pid, String field) {
+    for (String line : lines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith(field + ":")) {
+        return line.substring(field.length() + 1).trim();
+      }
+    }
+    throw new IllegalStateException("no " + field + " in /proc/" + pid + "/status");
+  }
+
+  /**
+   * The scheduling policy and timer slack of the process's thread named {@code name}: what the host
+   * runs its timer with.
+   */
+  static Map<String, Object> thread(long pid, String name) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    try (Stream<Path> all = Files.list(tasks)) {
+      Path task =
+          all.filter(t -> read(t.resolve("comm")).trim().equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () -> new IllegalStateException("no thread " + name + " in process " + pid));
+      int policy = Integer.parseInt(statFields(task.resolve("stat"))[38]);
+      Map<String, Object> thread = new LinkedHashMap<>();
+      thread.put("name", name);
+      thread.put(
+          "policy",
+          switch (policy) {
+            case 0 -> "SCHED_OTHER";
+            case 1 -> "SCHED_FIFO";
+            case 2 -> "SCHED_RR";
+            case 3 -> "SCHED_BATCH";
+            case 5 -> "SCHED_IDLE";
+            default -> "policy " + policy;
+          });
+      // per thread the file is /proc/<tid>/timerslack_ns, not under task/
+      Path slack = Path.of("/proc", task.getFileName().toString(), "timerslack_ns");
+      thread.put("timerSlackNs", Long.parseLong(read(slack).trim()));
+      return thread;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The 1-, 5- and 15-minute load averages. */
+  static String loadAverage() {
+    String[] parts = read(Path.of("/proc/loadavg")).split(" ");
+    return parts[0] + " " + parts[1] + " " + parts[2];
+  }
+
+  /** The fields after the command name, so that index 0 is the state (field 3 of proc(5)). */
+  private static String[] statFields(Path stat) {
+    String text = read(stat);
+    return text.substring(text.lastIndexOf(')') + 2).split(" ");
+  }
+
+  private static Iterable<String> lines(Path file) {
+    return read(file).lines().toList();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

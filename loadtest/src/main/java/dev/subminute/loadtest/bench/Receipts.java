@@ -1,0 +1,113 @@
+package dev.subminute.loadtest.bench;
+
+import dev.subminute.loadtest.Accounting;
+import dev.subminute.model.Job;
+import dev.subminute.model.TickGrid;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What a loopback Lambda endpoint received: for each job, the planned instant of every invoke and
+ * the endpoint's own clock reading at its arrival. Counted against the jobs' grids, keyed by
+ * (jobId, plannedAt): planned, fired, missed, duplicated, off the grid; arrival drift is arrival
+ * minus planned, signed.
+ */
+final class Receipts {
+  private final Map<String, JobReceipts> byJob = new HashMap<>();
+  private final AtomicInteger jobsSeen = new AtomicInteger();
+  private final LongAdder unknownJobs = new LongAdder();
+
+  /**
+   * The measured span: counts, every arrival drift in it, sorted, in microseconds, and how many
+   * planned instants were missed in each second of the span (seconds with none left out).
+   */
+  record Span(Accounting.Counts counts, long[] driftMicros, Map<Long, Integer> missedBySecond) {
+    /** Nearest-rank percentile of the drift; {@code percent} 100 is the maximum. */
+    long driftAt(double percent) {
+      if (driftMicros.length == 0) {
+        throw new IllegalStateException("no invoke arrived in the measured span");
+      }
+      int rank = (int) Math.ceil(percent / 100 * driftMicros.length);
+      return driftMicros[Math.max(0, rank - 1)];
+    }
+  }
+
+  private static final class JobReceipts {
+    long[] plannedAt = new long[16];
+    long[] arrivalMicros = new long[16];
+    int size;
+
+    synchronized boolean add(long planned, long arrival) {
+      if (size == plannedAt.length) {
+        plannedAt = Arrays.copyOf(plannedAt, size * 2);
+        arrivalMicros = Arrays.copyOf(arrivalMicros, size * 2);
+      }
+      plannedAt[size] = planned;
+      arrivalMicros[size] = arrival;
+      return ++size == 1;
+    }
+  }
+
+  Receipts(List<String> jobIds) {
+    jobIds.forEach(id -> byJob.put(id, new JobReceipts()));
+  }
+
+  void record(String jobId, long plannedAt, long arrivalMicros) {
+    JobReceipts job = byJob.get(jobId);
+    if (job == null) {
+      unknownJobs.increment();
+    } else if (job.add(plannedAt, arrivalMicros)) {
+      jobsSeen.incrementAndGet();
+    }
+  }
+
+  /** Jobs with at least one invoke received. */
+  int jobsSeen() {
+    return jobsSeen.get();
+  }
+
+  /** Invokes naming a job that is not in the plan. */
+  long unknownJobs() {
+    return unknownJobs.sum();
+  }
+
+  /** Counts the invokes planned in [fromMs, toMs) against each job's grid. */
+  Span span(List<Job> jobs, long fromMs, long toMs) {
+    List<Accounting.Counts> counts = new ArrayList<>(jobs.size());
+    Map<Long, Integer> missedBySecond = new TreeMap<>();
+    long[] drift = new long[64];
+    int n = 0;
+    for (Job job : jobs) {
+      JobReceipts r = byJob.get(job.jobId());
+      synchronized (r) {
+        counts.add(Accounting.count(job, r.plannedAt, r.size, fromMs, toMs));
+        long[] received = Arrays.copyOf(r.plannedAt, r.size);
+        Arrays.sort(received);
+        for (long t = TickGrid.nextAfter(job, fromMs - 1);
+            t < toMs;
+            t = TickGrid.nextAfter(job, t)) {
+          if (Arrays.binarySearch(received, t) < 0) {
+            missedBySecond.merge((t - fromMs) / 1_000, 1, Integer::sum);
+          }
+        }
+        for (int i = 0; i < r.size; i++) {
+          if (r.plannedAt[i] >= fromMs && r.plannedAt[i] < toMs) {
+            if (n == drift.length) {
+              drift = Arrays.copyOf(drift, n * 2);
+            }
+            drift[n++] = r.arrivalMicros[i] - r.plannedAt[i] * 1_000;
+          }
+        }
+      }
+    }
+    long[] sorted = Arrays.copyOf(drift, n);
+    Arrays.sort(sorted);
+    return new Span(Accounting.total(counts), sorted, missedBySecond);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.subminute.loadtest.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The host-capacity harness end to end, briefly: the host as its own pinned JVM (the subminute
+ * jar), dynalite, the SDK's Lambda client and the loopback endpoint; its counting must see every
+ * planned invoke once, and the timer must run untuned, as on Lambda.
+ */
+class HostCapacityIT {
+
+  @Test
+  void a_short_run_counts_every_planned_invoke_once_with_the_timer_untuned() throws Exception {
+    Path root = Path.of(System.getProperty("subminute.root", ".."));
+    Path out = root.resolve("loadtest/target/host-capacity-it");
+    HostCapacityBenchmark bench = new HostCapacityBenchmark();
+    bench.jobs = 50;
+    bench.interval = "1s";
+    bench.duration = "5s";
+    bench.window = "60s";
+    bench.warmup = "3s";
+    bench.hostCpu = 1;
+    bench.nice = 0;
+    bench.answerDelay = "20ms";
+    bench.connections = 64;
+    bench.jvmOptions = HostCapacityBenchmark.LAMBDA_JVM;
+    bench.out = out;
+    bench.seed = 1;
+    bench.classpath = root.resolve("loadtest/target/subminute.jar").toString();
+
+    Map<String, Object> run = bench.run(50, "smoke");
+
+    long planned = ((Number) run.get("planned")).longValue();
+    assertTrue(planned >= 250, "50 jobs at 1 s over 5 s plan 250 invokes: " + run);
+    assertEquals(planned, ((Number) run.get("received")).longValue(), run.toString());
+    assertEquals(0L, ((Number) run.get("missed")).longValue(), run.toString());
+    assertEquals(0L, ((Number) run.get("duplicated")).longValue(), run.toString());
+    assertEquals(0L, ((Number) run.get("offGrid")).longValue(), run.toString());
+    assertEquals(0L, ((Number) run.get("rejectedRequests")).longValue(), run.toString());
+    assertEquals("1", run.get("hostPinnedTo"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> timer = (Map<String, Object>) run.get("timerThread");
+    assertEquals("SCHED_OTHER", timer.get("policy"));
+    assertNotEquals(1L, ((Number) timer.get("timerSlackNs")).longValue());
+    assertTrue(((Number) run.get("hostCpuCores")).doubleValue() > 0, run.toString());
+    assertTrue(((Number) run.get("hostPeakRssMb")).longValue() > 0, run.toString());
+    assertTrue(Files.exists(out.resolve("smoke-50-1s-5s.json")));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.subminute.loadtest.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.subminute.loadtest.Accounting;
+import dev.subminute.model.Job;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReceiptsTest {
+  static final Job A = Job.builder("a", "drift-probe", 1_000).build();
+  static final Job B = Job.builder("b", "drift-probe", 500).offsetMs(100).build();
+
+  @Test
+  void counts_the_span_against_each_grid_and_keeps_drift_signed() {
+    Receipts receipts = new Receipts(List.of("a", "b"));
+    receipts.record("a", 1_000, 1_000_000 + 700);
+    receipts.record("a", 2_000, 2_000_000 - 300); // arrived before its instant
+    receipts.record("a", 2_000, 2_000_000 + 4_000); // a duplicate
+    receipts.record("b", 1_100, 1_100_000 + 1_200);
+    receipts.record("b", 1_350, 1_350_000 + 900); // off the grid
+    receipts.record("b", 3_100, 3_100_000 + 50); // after the span
+    receipts.record("c", 1_000, 1_000_000); // not a planned job
+
+    Receipts.Span span = receipts.span(List.of(A, B), 1_000, 3_000);
+
+    // a: 1000, 2000; b: 1100, 1600, 2100, 2600
+    assertEquals(new Accounting.Counts(6, 3, 3, 1, 1), span.counts());
+    assertArrayEquals(new long[] {-300, 700, 900, 1_200, 4_000}, span.driftMicros());
+    assertEquals(-300, span.driftAt(0));
+    assertEquals(900, span.driftAt(50));
+    assertEquals(4_000, span.driftAt(99));
+    assertEquals(4_000, span.driftAt(100));
+    assertEquals(Map.of(0L, 1, 1L, 2), span.missedBySecond()); // b's 1600; b's 2100 and 2600
+    assertEquals(2, receipts.jobsSeen());
+    assertEquals(1, receipts.unknownJobs());
+  }
+
+  @Test
+  void handovers_are_the_window_ends_inside_the_span() {
+    // windows of 60 s from 10_000: hosts change at 70_000, 130_000, 190_000
+    assertEquals(1, HostCapacityBenchmark.handoversBetween(10_000, 60_000, 20_000, 80_000));
+    assertEquals(2, HostCapacityBenchmark.handoversBetween(10_000, 60_000, 70_000, 190_000));
+    assertEquals(0, HostCapacityBenchmark.handoversBetween(10_000, 60_000, 11_000, 70_000));
+    assertEquals(3, HostCapacityBenchmark.handoversBetween(10_000, 60_000, 10_000, 190_001));
+    assertEquals(
+        List.of(50L, 110L), HostCapacityBenchmark.handoverSeconds(10_000, 60_000, 20_000, 180_000));
+  }
+}
