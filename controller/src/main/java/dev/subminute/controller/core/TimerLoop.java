@@ -16,12 +16,6 @@ public final class TimerLoop implements AutoCloseable {
   private static final long IDLE_PARK_NANOS = 1_000_000_000L;
   private static final int COMMANDS_PER_TURN = 64;
 
-  /**
-   * {@code -Dsubminute.timer.tuning=off} leaves the timer thread as Lambda runs it: no real-time
-   * priority, the default timer slack. Benchmarks of a host as AWS would run it set it.
-   */
-  public static final String TUNING_PROPERTY = "subminute.timer.tuning";
-
   /** A hosted timer's window: a century, so it never ends by time. */
   private static final long ENDLESS_NANOS = 100L * 365 * 24 * 3_600 * 1_000_000_000L;
 
@@ -53,10 +47,8 @@ public final class TimerLoop implements AutoCloseable {
     Thread t =
         new Thread(
             () -> {
-              if (!"off".equals(System.getProperty(TUNING_PROPERTY))) {
-                SystemTimeSource.tightenTimerSlack();
-                SystemTimeSource.raiseToRealTime();
-              }
+              SystemTimeSource.tightenTimerSlack();
+              SystemTimeSource.raiseToRealTime();
               while (!closed) {
                 runOnce();
               }

@@ -1,7 +1,7 @@
 package dev.subminute.loadtest.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.subminute.controller.core.TimerLoop;
+import dev.subminute.controller.time.SystemTimeSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,7 +52,7 @@ final class HostChild {
     command.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(Arrays.asList(jvmOptions.trim().split("\\s+")));
-    command.add("-D" + TimerLoop.TUNING_PROPERTY + "=off");
+    command.add("-D" + SystemTimeSource.TUNING_PROPERTY + "=off");
     command.addAll(List.of("-cp", classpath, HostProcess.class.getName()));
     command.addAll(args);
     try {
