@@ -86,7 +86,7 @@ final class Receipts {
     for (Job job : jobs) {
       JobReceipts r = byJob.get(job.jobId());
       synchronized (r) {
-        counts.add(Accounting.count(job, r.plannedAt, r.size, fromMs, toMs));
+        counts.add(Accounting.count(job, Arrays.copyOf(r.plannedAt, r.size), null, fromMs, toMs));
         long[] received = Arrays.copyOf(r.plannedAt, r.size);
         Arrays.sort(received);
         for (long t = TickGrid.nextAfter(job, fromMs - 1);
