@@ -392,7 +392,7 @@ public final class SubminuteStack extends Stack {
     demoJob(demoIntervalMs, reconciler, driftProbe);
     dashboard(stateMachine, alarms);
     new SharedHosts(
-        this, "SharedHosts", table, code.controller(this), allowedWorkers.getValueAsList());
+        this, "SharedHosts", table, code.controller(this), Fn.split(",", allowedWorkersList));
 
     output("TableName", table.getTableName());
     output("TableArn", table.getTableArn());

@@ -248,6 +248,9 @@ public final class Host implements AutoCloseable {
 
   private void withdraw(ShardLease lease) {
     OwnedShard shard = owned.get(lease.shard());
+    if (leaving) {
+      return; // a leaving host keeps its offers standing
+    }
     try {
       if (shard != null && store.withdraw(shard.shard, hostId, shard.epoch)) {
         shard.offeredTo = null;
@@ -443,8 +446,8 @@ public final class Host implements AutoCloseable {
             }
             leaseTick();
           });
-      long deadline =
-          System.nanoTime() + (config.handoffLeadMs() + 3 * config.renewMs()) * 1_000_000L;
+      // a busy successor may take its offers late: wait up to a lease for them
+      long deadline = System.nanoTime() + (config.handoffLeadMs() + config.leaseMs()) * 1_000_000L;
       while (call(() -> otherLiveHosts > 0 && !owned.isEmpty())
           && System.nanoTime() - deadline < 0) {
         Thread.sleep(50);
@@ -472,6 +475,13 @@ public final class Host implements AutoCloseable {
   private void releaseAll() {
     long nowMs = wallMillis();
     for (OwnedShard shard : List.copyOf(owned.values())) {
+      if (shard.offeredTo != null) {
+        // the offer stands: its host fires from the handoff instant once it takes the shard, and
+        // counts what it was too late for; releasing would leave those instants nobody's
+        shard.fence.endAt(Math.min(shard.fence.untilMs(), shard.handoffAt));
+        drop(shard);
+        continue;
+      }
       shard.fence.revoke(); // before the release: no tick from now on fires here
       for (HostedJob job : List.copyOf(jobs.values())) {
         if (job.shard == shard.shard) {
