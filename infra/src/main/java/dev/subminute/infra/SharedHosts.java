@@ -504,7 +504,6 @@ public final class SharedHosts extends Construct {
             .timeout(timeout)
             .environment(env)
             .logGroup(logs)
-            .retryAttempts(0)
             .description(description)
             .build();
     NagSuppressions.addResourceSuppressions(
