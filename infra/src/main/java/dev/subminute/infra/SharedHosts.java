@@ -118,8 +118,10 @@ public final class SharedHosts extends Construct {
             .removalPolicy(RemovalPolicy.DESTROY)
             .build();
 
-    String jobMachineName = Aws.STACK_NAME + "-jobs";
-    String hostMachineName = Aws.STACK_NAME + "-hosts";
+    // from the stack's id, not its name: any stack name (up to 128 characters) fits the 80 allowed
+    String nameSuffix = Fn.select(0, Fn.split("-", Fn.select(2, Fn.split("/", Aws.STACK_ID))));
+    String jobMachineName = Fn.join("-", List.of("subminute-jobs", nameSuffix));
+    String hostMachineName = Fn.join("-", List.of("subminute-hosts", nameSuffix));
     String jobMachineArn = stateMachineArn(stack, jobMachineName);
     String hostMachineArn = stateMachineArn(stack, hostMachineName);
     String shardIndexArn = jobs.getTableArn() + "/index/shard-index";
