@@ -133,9 +133,9 @@ class SharedHostsTest {
     // two moves (the third joins, the third leaves): at most one missed tick per job per move
     assertTrue(worst <= 2, "a job missed " + worst + " ticks");
     System.out.printf(
-        "[reliability] a third runtime added then removed beside two, %d jobs at 1 s: %d ticks,"
-            + " 0 fired twice, %d jobs missed a tick (at most %d each, bound 2)%n",
-        jobs, receipts.size(), missed.size(), worst);
+        "[reliability] a third runtime added then removed beside two, %d jobs at 1 s: 0 fired"
+            + " twice, at most %d missed ticks per job (bound 2)%n",
+        jobs, worst);
   }
 
   @Test
@@ -162,10 +162,10 @@ class SharedHostsTest {
         "a stopped job went back to another status");
     long late = receipts.stream().filter(r -> r.plannedAt() > stoppedAt + 10_000).count();
     assertEquals(0, late, "ticks after every job was stopped");
-    System.out.printf(
-        "[reliability] %d jobs stopped: all STOPPED %d ms after the last write, still STOPPED 8 s"
-            + " later, 0 ticks after%n",
-        jobs, allStoppedMs);
     assertTrue(allStoppedMs <= 10_000);
+    System.out.printf(
+        "[reliability] %d jobs stopped: all STOPPED %d ms after the last write (bound 10000),"
+            + " still STOPPED 8 s later, 0 ticks after%n",
+        jobs, allStoppedMs);
   }
 }
