@@ -97,6 +97,8 @@ public final class SharedHosts extends Construct {
           "Lambda.SdkClientException",
           "Lambda.TooManyRequestsException");
 
+  private final String jobMachineArn;
+
   public SharedHosts(
       Construct scope, String id, Table jobs, Code controllerCode, List<String> allowedWorkers) {
     super(scope, id);
@@ -122,7 +124,7 @@ public final class SharedHosts extends Construct {
     String nameSuffix = Fn.select(0, Fn.split("-", Fn.select(2, Fn.split("/", Aws.STACK_ID))));
     String jobMachineName = Fn.join("-", List.of("subminute-jobs", nameSuffix));
     String hostMachineName = Fn.join("-", List.of("subminute-hosts", nameSuffix));
-    String jobMachineArn = stateMachineArn(stack, jobMachineName);
+    jobMachineArn = stateMachineArn(stack, jobMachineName);
     String hostMachineArn = stateMachineArn(stack, hostMachineName);
     String shardIndexArn = jobs.getTableArn() + "/index/shard-index";
     String shardCount = Integer.toString(SHARDS);
@@ -136,7 +138,7 @@ public final class SharedHosts extends Construct {
             Duration.seconds(30),
             ordered("TABLE_NAME", jobs.getTableName(), "SHARDS", shardCount),
             "Enrolls a shared job: its task token and shard on its item");
-    allow(enroll, List.of("dynamodb:UpdateItem"), jobs.getTableArn());
+    allow(enroll, List.of("dynamodb:UpdateItem", "dynamodb:GetItem"), jobs.getTableArn());
     allow(enroll, List.of("states:SendTaskSuccess"), jobMachineArn);
 
     Function host =
@@ -281,6 +283,11 @@ public final class SharedHosts extends Construct {
                       + " names.")),
           true);
     }
+  }
+
+  /** The job state machine, whose executions the starter and the reconciler start. */
+  public String jobStateMachineArn() {
+    return jobMachineArn;
   }
 
   /**

@@ -391,8 +391,15 @@ public final class SubminuteStack extends Stack {
 
     demoJob(demoIntervalMs, reconciler, driftProbe);
     dashboard(stateMachine, alarms);
-    new SharedHosts(
-        this, "SharedHosts", table, code.controller(this), Fn.split(",", allowedWorkersList));
+    SharedHosts shared =
+        new SharedHosts(
+            this, "SharedHosts", table, code.controller(this), Fn.split(",", allowedWorkersList));
+    // shared jobs (the default placement) start as executions of the job state machine; the
+    // controller starts them too when an execution started by hand reconciles the table
+    for (Function starting : List.of(starter, reconciler, controller)) {
+      starting.addEnvironment("JOB_STATE_MACHINE_ARN", shared.jobStateMachineArn());
+      allow(starting, List.of("states:StartExecution"), shared.jobStateMachineArn());
+    }
 
     output("TableName", table.getTableName());
     output("TableArn", table.getTableArn());

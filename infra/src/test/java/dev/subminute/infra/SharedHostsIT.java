@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -47,7 +48,7 @@ class SharedHostsIT {
             "lambda:InvokeFunction"),
         actions(SharedHosts.HOST_HANDLER));
     assertEquals(
-        Set.of("dynamodb:UpdateItem", "states:SendTaskSuccess"),
+        Set.of("dynamodb:UpdateItem", "dynamodb:GetItem", "states:SendTaskSuccess"),
         actions(SharedHosts.ENROLL_HANDLER));
     Set<String> deleted = new TreeSet<>(STREAM_READ);
     deleted.add("states:SendTaskSuccess");
@@ -110,6 +111,44 @@ class SharedHostsIT {
     assertTrue(SharedHosts.jobDefinition().contains("lambda:invoke.waitForTaskToken"));
     assertTrue(SharedHosts.HOST_WINDOW_MS / 1_000 < 900);
     assertTrue(SharedHosts.HOST_WINDOW_TIMEOUT_SECONDS > 900);
+  }
+
+  @Test
+  void starter_reconciler_and_controller_start_shared_jobs_on_the_job_state_machine_only() {
+    JsonNode jobMachineArn = null;
+    for (JsonNode resource : resources) {
+      if (resource.get("Type").asText().equals("AWS::StepFunctions::StateMachine")
+          && resource.path("Properties").path("DefinitionSubstitutions").has("EnrollFunctionArn")) {
+        jobMachineArn = resource.get("Properties").get("StateMachineName");
+      }
+    }
+    assertTrue(jobMachineArn != null, "no job state machine");
+    for (String handler :
+        List.of(
+            SubminuteStack.STARTER_HANDLER,
+            SubminuteStack.RECONCILER_HANDLER,
+            SubminuteStack.CONTROLLER_HANDLER)) {
+      JsonNode arn = environment(handler).get("JOB_STATE_MACHINE_ARN");
+      assertTrue(arn != null, handler + " has no JOB_STATE_MACHINE_ARN");
+      assertTrue(
+          arn.toString().contains(jobMachineArn.toString()),
+          handler + ": " + arn + " is not the ARN of " + jobMachineArn);
+      List<JsonNode> starts =
+          statements(handler).stream().filter(st -> st.get("Resource").equals(arn)).toList();
+      assertEquals(1, starts.size(), handler + ": one statement on the job state machine");
+      assertEquals("states:StartExecution", starts.get(0).get("Action").asText(), handler);
+    }
+  }
+
+  private static JsonNode environment(String handler) {
+    for (JsonNode resource : resources) {
+      JsonNode properties = resource.path("Properties");
+      if (resource.get("Type").asText().equals("AWS::Lambda::Function")
+          && handler.equals(properties.path("Handler").asText())) {
+        return properties.path("Environment").path("Variables");
+      }
+    }
+    throw new AssertionError("no function with handler " + handler);
   }
 
   private static Set<String> actions(String handler) {
