@@ -53,6 +53,27 @@ import software.constructs.Construct;
  * role with exactly the actions its code calls.
  */
 public final class SharedHosts extends Construct {
+  /**
+   * What the shard index carries besides its keys: the attributes a host reads every second (the
+   * controller's {@code Enrollments.SHARD_INDEX_ATTRIBUTES}, which a test holds this to). Not the
+   * task token nor the counts the hosts flush, so flushes write the table alone and the Query reads
+   * a few hundred bytes per job.
+   */
+  static final List<String> SHARD_INDEX_ATTRIBUTES =
+      List.of(
+          "workerArn",
+          "intervalMs",
+          "running",
+          "payload",
+          "offsetMs",
+          "profile",
+          "timezone",
+          "misfire",
+          "placement",
+          "version",
+          "status",
+          "statusReason");
+
   /** The shards jobs are hashed into: fixed for a deployment, hosts come and go. */
   static final int SHARDS = 64;
 
@@ -108,7 +129,8 @@ public final class SharedHosts extends Construct {
         GlobalSecondaryIndexProps.builder()
             .indexName("shard-index")
             .partitionKey(Attribute.builder().name("shard").type(AttributeType.NUMBER).build())
-            .projectionType(ProjectionType.ALL)
+            .projectionType(ProjectionType.INCLUDE)
+            .nonKeyAttributes(SHARD_INDEX_ATTRIBUTES)
             .build());
     Table shards =
         Table.Builder.create(this, "Shards")
@@ -157,7 +179,7 @@ public final class SharedHosts extends Construct {
                 "ALLOWED_WORKERS", Fn.join(",", allowedWorkers)),
             "Runs the timers of every job in the shards it holds, one window per invocation");
     allow(host, List.of("dynamodb:Query"), shardIndexArn);
-    allow(host, List.of("dynamodb:UpdateItem"), jobs.getTableArn());
+    allow(host, List.of("dynamodb:UpdateItem", "dynamodb:GetItem"), jobs.getTableArn());
     allow(
         host,
         List.of("dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.subminute.controller.host.dynamodb.Enrollments;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,7 @@ class SharedHostsIT {
         Set.of(
             "dynamodb:Query",
             "dynamodb:UpdateItem",
+            "dynamodb:GetItem",
             "dynamodb:Scan",
             "dynamodb:PutItem",
             "dynamodb:DeleteItem",
@@ -138,6 +140,23 @@ class SharedHostsIT {
       assertEquals(1, starts.size(), handler + ": one statement on the job state machine");
       assertEquals("states:StartExecution", starts.get(0).get("Action").asText(), handler);
     }
+  }
+
+  @Test
+  void the_shard_index_projects_what_a_host_reads_every_second_and_nothing_it_flushes() {
+    JsonNode projection = null;
+    for (JsonNode resource : resources) {
+      for (JsonNode index : resource.path("Properties").path("GlobalSecondaryIndexes")) {
+        if (index.get("IndexName").asText().equals(Enrollments.SHARD_INDEX)) {
+          projection = index.get("Projection");
+        }
+      }
+    }
+    assertTrue(projection != null, "no shard index");
+    assertEquals("INCLUDE", projection.get("ProjectionType").asText());
+    List<String> projected = new java.util.ArrayList<>();
+    projection.get("NonKeyAttributes").forEach(a -> projected.add(a.asText()));
+    assertEquals(Enrollments.SHARD_INDEX_ATTRIBUTES, projected);
   }
 
   private static JsonNode environment(String handler) {

@@ -408,6 +408,16 @@ class SharedHostsLifecycleIT {
     assertTrue(enrolled.containsKey(Enrollments.SHARD), "in the shard index");
     assertTrue(running(execution), "parked");
     awaitTicks("routed-shared", 3);
+    await(() -> item("routed-shared").containsKey("status"), 10_000, "the host's RUNNING status");
+    Map<String, AttributeValue> indexed =
+        new Enrollments(dynamo, jobsTable)
+            .shardItems(Integer.parseInt(enrolled.get(Enrollments.SHARD).n())).stream()
+                .filter(i -> i.get("jobId").s().equals("routed-shared"))
+                .findFirst()
+                .orElseThrow();
+    assertEquals("RUNNING", indexed.get("status").s(), "the index carries the status");
+    assertTrue(!indexed.containsKey(Enrollments.TASK_TOKEN), "but not the token: " + indexed);
+    assertTrue(!indexed.containsKey("updatedAt"), "nor what the hosts flush: " + indexed);
     assertEquals(List.of(), executionsOf(controllerMachine, "routed-shared"), "no dedicated one");
     // the host's own status writes pass the stream filter: they start nothing
     DynamodbEvent modify = streamEvent("MODIFY", "7002", item("routed-shared"));

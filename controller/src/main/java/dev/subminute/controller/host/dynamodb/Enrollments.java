@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -23,6 +25,21 @@ public final class Enrollments {
   public static final String EXECUTION = "execution";
   public static final String SHARD = "shard";
   public static final String SHARD_INDEX = "shard-index";
+
+  /**
+   * What the shard index carries besides its keys ({@code jobId}, {@code shard}): all a host reads
+   * every second to run a job and to see it end, that is the user's attributes (with the version
+   * their writes bump) and the status and reason it compares before writing them again. Not the
+   * task token, read from the table when a job ends (rare), nor the counts, {@code lastTickAt} and
+   * {@code updatedAt} that the hosts' flushes write: those writes touch the table only, and the
+   * per-second Query reads a few hundred bytes a job instead of the whole item. The stack's index
+   * projects exactly these.
+   */
+  public static final List<String> SHARD_INDEX_ATTRIBUTES =
+      Stream.concat(
+              JobTable.USER_ATTRIBUTES.stream(),
+              Stream.of(JobTable.VERSION, JobTable.STATUS, JobTable.STATUS_REASON))
+          .toList();
 
   private final DynamoDbClient client;
   private final String tableName;
@@ -106,7 +123,10 @@ public final class Enrollments {
     }
   }
 
-  /** Every item enrolled in the shard, read from the shard index. */
+  /**
+   * Every item enrolled in the shard, read from the shard index: the keys and {@link
+   * #SHARD_INDEX_ATTRIBUTES} of each.
+   */
   public List<Map<String, AttributeValue>> shardItems(int shard) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     Map<String, AttributeValue> start = null;
@@ -127,6 +147,22 @@ public final class Enrollments {
       start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
     } while (start != null);
     return items;
+  }
+
+  /** The task token the job's execution is parked on, read consistently from the table. */
+  public Optional<String> taskToken(String jobId) {
+    AttributeValue token =
+        client
+            .getItem(
+                r ->
+                    r.tableName(tableName)
+                        .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
+                        .projectionExpression("#token")
+                        .expressionAttributeNames(Map.of("#token", TASK_TOKEN))
+                        .consistentRead(true))
+            .item()
+            .get(TASK_TOKEN);
+    return token == null || token.s() == null ? Optional.empty() : Optional.of(token.s());
   }
 
   /**
