@@ -32,8 +32,9 @@ public final class Enrollments {
    * their writes bump) and the status and reason it compares before writing them again. Not the
    * task token, read from the table when a job ends (rare), nor the counts, {@code lastTickAt} and
    * {@code updatedAt} that the hosts' flushes write: those writes touch the table only, and the
-   * per-second Query reads a few hundred bytes a job instead of the whole item. The stack's index
-   * projects exactly these.
+   * per-second Query reads a few hundred bytes a job instead of the whole item. Without {@code
+   * lastTickAt}, a host taking over a dead host's shard counts its jobs' missed ticks from that
+   * host's last lease renewal. The stack's index projects exactly these.
    */
   public static final List<String> SHARD_INDEX_ATTRIBUTES =
       Stream.concat(
