@@ -70,7 +70,11 @@ class LocalStateMachineIT {
     executions = new InMemoryExecutions();
     Reconciler reconciler =
         new Reconciler(
-            table, executions, WorkerPolicy.allowing(List.of("log")), System::currentTimeMillis);
+            table,
+            executions,
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            System::currentTimeMillis);
     ControllerHandler handler =
         new ControllerHandler(local.controller, arn -> reconciler, local.time);
     endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -260,6 +264,6 @@ class LocalStateMachineIT {
     assertEquals(List.of("ControllerWindow", "ByAction", "Stopped"), run.states());
     assertTrue(
         run.result().get("reason").asText().startsWith("Reconciled"), run.result().toString());
-    assertTrue(executions.started.values().stream().anyMatch(s -> s.jobId().equals("waiting")));
+    assertTrue(executions.startedShared.containsValue("waiting"), "a shared job, the default");
   }
 }

@@ -76,6 +76,7 @@ class StateMachineHistoryIT {
         new Reconciler(
             table,
             new InMemoryExecutions(),
+            new InMemoryExecutions(),
             WorkerPolicy.allowing(List.of("log")),
             System::currentTimeMillis);
     ControllerHandler handler =

@@ -12,20 +12,34 @@ import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Starts a job's execution for a stream record whose new image should run. The execution name is
- * derived from the record, so a redelivered record starts nothing new; a second start for another
- * record of the same job is harmless, since the lease lets only one execution fire.
+ * Starts a job's execution for a stream record whose new image should run, where its placement runs
+ * it: an execution of the job state machine for a shared job (it enrolls the job on the shared
+ * hosts), of the controller state machine for a dedicated one. The execution name is derived from
+ * the record, so a redelivered record starts nothing new; a second start for another record of the
+ * same job is harmless, since the lease (dedicated) or the enrollment (shared) lets only one
+ * execution fire, and a job never runs in both placements at once (see {@link
+ * dev.subminute.model.dynamodb.JobTable#writeStatusAsOwner}).
  */
 public final class Starter {
   private final JobTable table;
   private final Executions executions;
+  private final SharedExecutions shared;
   private final WorkerPolicy policy;
   private final LongSupplier wallMillis;
 
+  /**
+   * @param executions the dedicated controllers' executions
+   * @param shared the shared jobs' executions
+   */
   public Starter(
-      JobTable table, Executions executions, WorkerPolicy policy, LongSupplier wallMillis) {
+      JobTable table,
+      Executions executions,
+      SharedExecutions shared,
+      WorkerPolicy policy,
+      LongSupplier wallMillis) {
     this.table = table;
     this.executions = executions;
+    this.shared = shared;
     this.policy = policy;
     this.wallMillis = wallMillis;
   }
@@ -69,10 +83,10 @@ public final class Starter {
     if (newImage.containsKey(Reconciler.ENROLLED)) {
       return Outcome.ALREADY_RUNNING; // enrolled on the shared hosts, which fire it
     }
-    String jobId = ((JobDecision.Run) decision).job().jobId();
     String discriminator =
         Hashing.sha256().hashString(recordId, StandardCharsets.UTF_8).toString().substring(0, 12);
-    return Reconciler.startJob(executions, jobId, discriminator)
+    return Reconciler.startJob(
+            executions, shared, ((JobDecision.Run) decision).job(), discriminator)
         ? Outcome.STARTED
         : Outcome.ALREADY_STARTED;
   }

@@ -184,7 +184,11 @@ public final class ControllerHandler implements RequestStreamHandler {
                   "no state machine ARN: pass it as stateMachineArn or set STATE_MACHINE_ARN");
             }
             return new Reconciler(
-                table, new SfnExecutions(sfn, stateMachine), policy, System::currentTimeMillis);
+                table,
+                new SfnExecutions(sfn, stateMachine),
+                env.sharedExecutions(sfn),
+                policy,
+                System::currentTimeMillis);
           };
       return new Components(controller, reconcilers, time);
     }

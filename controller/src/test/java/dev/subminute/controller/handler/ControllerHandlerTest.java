@@ -38,7 +38,11 @@ class ControllerHandlerTest {
     executions = new InMemoryExecutions();
     Reconciler reconciler =
         new Reconciler(
-            table, executions, WorkerPolicy.allowing(List.of("log")), System::currentTimeMillis);
+            table,
+            executions,
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            System::currentTimeMillis);
     handler = new ControllerHandler(local.controller, arn -> reconciler, local.time);
   }
 
@@ -109,7 +113,7 @@ class ControllerHandlerTest {
     JsonNode out = call("{}", 900_000);
     assertEquals("STOP", out.get("action").asText());
     assertTrue(out.get("reason").asText().contains("started 2"), out.toString());
-    assertEquals(2, executions.started.size());
+    assertEquals(2, executions.startedShared.size(), "shared jobs: the job state machine's");
   }
 
   @Test

@@ -32,6 +32,7 @@ class ReconcilerHandlerTest {
             new Reconciler(
                 table,
                 executions,
+                executions,
                 WorkerPolicy.allowing(List.of("arn:aws:lambda:*:function:subminute-worker-*")),
                 System::currentTimeMillis));
     List<String> answers = new CopyOnWriteArrayList<>();
@@ -65,7 +66,7 @@ class ReconcilerHandlerTest {
               null);
       assertTrue(result.startsWith("SUCCESS"), result);
       assertEquals("500", table.get("demo-probe").orElseThrow().get("intervalMs").n());
-      assertEquals(1, executions.started.size());
+      assertEquals(1, executions.startedShared.size(), "the demo job is shared, the default");
       assertEquals(1, answers.size());
       assertTrue(answers.get(0).startsWith("PUT "));
       JsonNode body = new ObjectMapper().readTree(answers.get(0).substring(4));
@@ -87,6 +88,7 @@ class ReconcilerHandlerTest {
             new Reconciler(
                 table,
                 executions,
+                executions,
                 WorkerPolicy.allowing(List.of("log")),
                 System::currentTimeMillis));
     assertEquals(
@@ -104,6 +106,7 @@ class ReconcilerHandlerTest {
             table,
             new Reconciler(
                 table,
+                executions,
                 executions,
                 WorkerPolicy.allowing(List.of("arn:aws:lambda:*:function:subminute-worker-*")),
                 System::currentTimeMillis));
@@ -161,6 +164,7 @@ class ReconcilerHandlerTest {
             table,
             new Reconciler(
                 table,
+                new InMemoryExecutions(),
                 new InMemoryExecutions(),
                 WorkerPolicy.allowing(List.of("log")),
                 System::currentTimeMillis));

@@ -130,7 +130,8 @@ class ReconcilerOnStepFunctionsTest {
                             "jobId", AttributeValue.fromS("new-job"),
                             "workerArn", AttributeValue.fromS("log"),
                             "intervalMs", AttributeValue.fromN("1000"),
-                            "running", AttributeValue.fromBool(true)))
+                            "running", AttributeValue.fromBool(true),
+                            "placement", AttributeValue.fromS("DEDICATED")))
                     .build())
             .build());
     for (int from = 0; from < puts.size(); from += 25) {
@@ -156,7 +157,14 @@ class ReconcilerOnStepFunctionsTest {
     calls.clear();
 
     Reconciler reconciler =
-        new Reconciler(table, executions, WorkerPolicy.allowing(List.of("log")), () -> NOW);
+        new Reconciler(
+            table,
+            executions,
+            (name, jobId) -> {
+              throw new AssertionError("every job here is dedicated: " + jobId);
+            },
+            WorkerPolicy.allowing(List.of("log")),
+            () -> NOW);
     long startedAt = System.nanoTime();
     Reconciler.Outcome outcome = reconciler.reconcileOnce();
     long elapsedMs = (System.nanoTime() - startedAt) / 1_000_000;
@@ -188,6 +196,7 @@ class ReconcilerOnStepFunctionsTest {
         "workerArn", AttributeValue.fromS("log"),
         "intervalMs", AttributeValue.fromN("3600000"),
         "running", AttributeValue.fromBool(true),
+        "placement", AttributeValue.fromS("DEDICATED"),
         "status", AttributeValue.fromS("RUNNING"),
         "owner", AttributeValue.fromS(owner(jobId)),
         "leaseUntil", AttributeValue.fromN(Long.toString(NOW + 3_600_000)));
