@@ -1,13 +1,16 @@
 package dev.subminute.local.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.jobs.JobChange;
 import dev.subminute.model.jobs.JobSpec;
 import dev.subminute.model.jobs.StoredJob;
 import dev.subminute.model.jobs.SubminuteJobs;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -140,8 +143,20 @@ public final class JobsCommand implements Runnable {
                           ErrorReporting.NOT_FOUND,
                           "no job " + jobId + " in " + tableOptions.where(),
                           null));
-      ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      out.println(json.writeValueAsString(json.readTree(job.json())));
+      out.println(indented(job.json()));
+    }
+
+    /** Streams the JSON through an indenting generator: no object mapper to build for one item. */
+    private static String indented(String json) throws IOException {
+      JsonFactory factory = new JsonFactory();
+      StringWriter text = new StringWriter();
+      try (JsonParser parser = factory.createParser(json);
+          JsonGenerator generator = factory.createGenerator(text).useDefaultPrettyPrinter()) {
+        while (parser.nextToken() != null) {
+          generator.copyCurrentEvent(parser);
+        }
+      }
+      return text.toString();
     }
   }
 
