@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -25,12 +26,20 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 public final class DynamoClients {
   private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * The call timeout of a process that makes a few calls: its first call runs cold, setting the
+   * SDK's request pipeline up within the call's time, which took over 2 s on a busy machine.
+   */
+  private static final Duration COLD_CALL_TIMEOUT = Duration.ofSeconds(10);
 
   private DynamoClients() {}
 
   /** A client for a local DynamoDB-API server, with placeholder credentials. */
   public static DynamoDbClient local(URI endpoint) {
-    return local(endpoint, DynamoDbClient.builder().httpClientBuilder(apacheHttpClient()));
+    return local(
+        endpoint, DynamoDbClient.builder().httpClientBuilder(apacheHttpClient()), CALL_TIMEOUT);
   }
 
   /**
@@ -43,7 +52,8 @@ public final class DynamoClients {
     return local(
         endpoint,
         DynamoDbClient.builder()
-            .httpClient(UrlConnectionHttpClient.create(DynamoClients::openConnection)));
+            .httpClient(UrlConnectionHttpClient.create(DynamoClients::openConnection)),
+        COLD_CALL_TIMEOUT);
   }
 
   private static HttpURLConnection openConnection(URI uri) {
@@ -57,7 +67,8 @@ public final class DynamoClients {
     }
   }
 
-  private static DynamoDbClient local(URI endpoint, DynamoDbClientBuilder builder) {
+  private static DynamoDbClient local(
+      URI endpoint, DynamoDbClientBuilder builder, Duration callTimeout) {
     if (endpoint.getScheme() == null
         || !endpoint.getScheme().matches("https?")
         || endpoint.getHost() == null) {
@@ -71,22 +82,22 @@ public final class DynamoClients {
         .region(Region.US_EAST_1)
         .credentialsProvider(
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-        .overrideConfiguration(DynamoClients::failFast)
+        .overrideConfiguration(failFast(callTimeout))
         .build();
   }
 
   /**
-   * Three attempts within two seconds, instead of DynamoDB's default of up to ten over several
-   * seconds: a controller that cannot reach storage carries on with what it knows, and the next
-   * write catches up.
+   * Three attempts within {@code callTimeout}, instead of DynamoDB's default of up to ten over
+   * several seconds: a controller that cannot reach storage carries on with what it knows, and the
+   * next write catches up.
    */
-  private static void failFast(ClientOverrideConfiguration.Builder c) {
-    c.retryStrategy(RetryMode.STANDARD).apiCallTimeout(Duration.ofSeconds(2));
+  private static Consumer<ClientOverrideConfiguration.Builder> failFast(Duration callTimeout) {
+    return c -> c.retryStrategy(RetryMode.STANDARD).apiCallTimeout(callTimeout);
   }
 
   /** A client for a real table: region and credentials from the default chains. */
   public static DynamoDbClient aws() {
-    return aws(apacheHttpClient());
+    return aws(apacheHttpClient(), CALL_TIMEOUT);
   }
 
   /** {@link #aws()} for a process that makes a few calls; see {@link #localForFewCalls}. */
@@ -94,13 +105,14 @@ public final class DynamoClients {
     return aws(
         UrlConnectionHttpClient.builder()
             .connectionTimeout(CONNECTION_TIMEOUT)
-            .socketTimeout(SOCKET_TIMEOUT));
+            .socketTimeout(SOCKET_TIMEOUT),
+        COLD_CALL_TIMEOUT);
   }
 
-  private static DynamoDbClient aws(SdkHttpClient.Builder<?> httpClient) {
+  private static DynamoDbClient aws(SdkHttpClient.Builder<?> httpClient, Duration callTimeout) {
     return DynamoDbClient.builder()
         .httpClientBuilder(httpClient)
-        .overrideConfiguration(DynamoClients::failFast)
+        .overrideConfiguration(failFast(callTimeout))
         .build();
   }
 
