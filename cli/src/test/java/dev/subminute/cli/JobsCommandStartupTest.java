@@ -3,6 +3,7 @@ package dev.subminute.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.subminute.local.cli.JobsCommand;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,15 +47,17 @@ class JobsCommandStartupTest {
   @Test
   void each_jobs_call_loads_the_dynamodb_client_and_nothing_the_other_commands_need()
       throws Exception {
-    List<List<String>> calls =
-        List.of(
-            List.of("put", "s1", "--worker", "log", "--interval", "1000", "--payload", "{\"a\":1}"),
-            List.of("get", "s1"),
-            List.of("list"),
-            List.of("pause", "s1"),
-            List.of("set", "s1", "intervalMs=500"),
-            List.of("delete", "s1"));
-    for (List<String> call : calls) {
+    Map<List<String>, String> calls = new LinkedHashMap<>(); // each with the class that runs it
+    calls.put(
+        List.of("put", "s1", "--worker", "log", "--interval", "1000", "--payload", "{\"a\":1}"),
+        "Put");
+    calls.put(List.of("get", "s1"), "Get");
+    calls.put(List.of("list"), "ListJobs");
+    calls.put(List.of("pause", "s1"), "Pause");
+    calls.put(List.of("set", "s1", "intervalMs=500"), "SetAttributes");
+    calls.put(List.of("delete", "s1"), "Delete");
+    for (var entry : calls.entrySet()) {
+      List<String> call = entry.getKey();
       Call result = jobs(call);
       assertEquals(0, result.code, result.toString());
       assertTrue(
@@ -65,20 +70,44 @@ class JobsCommandStartupTest {
               .filter(c -> NOT_FOR_JOBS.stream().anyMatch(c::startsWith))
               .toList();
       assertEquals(List.of(), notForJobs, "jobs " + call);
+      List<String> jobsSubcommands =
+          result.classes.stream()
+              .filter(c -> c.startsWith(JobsCommand.class.getName() + "$"))
+              .filter(c -> !c.contains("$$Lambda") && !c.endsWith("$TableCommand"))
+              .toList();
+      assertEquals(
+          List.of(JobsCommand.class.getName() + "$" + entry.getValue()),
+          jobsSubcommands,
+          "jobs " + call + " built other jobs subcommands");
     }
   }
 
   @Test
-  void the_arguments_build_the_subcommand_they_name_and_all_of_them_for_help_or_a_typo() {
+  void the_arguments_build_the_subcommands_they_name_and_all_of_a_level_for_help_or_a_typo() {
     assertEquals(
         List.of("jobs"),
         List.copyOf(
             Main.commandLine(new String[] {"--verbose", "jobs", "list"})
                 .getSubcommands()
                 .keySet()));
+    assertEquals(
+        List.of("list"),
+        List.copyOf(
+            Main.commandLine(new String[] {"--verbose", "jobs", "list", "--limit", "5"})
+                .getSubcommands()
+                .get("jobs")
+                .getSubcommands()
+                .keySet()));
     List<String> all = List.of("local", "jobs", "loadtest", "soak", "bench");
     for (String[] args : new String[][] {{}, {"--help"}, {"jbos", "list"}}) {
       assertEquals(all, List.copyOf(Main.commandLine(args).getSubcommands().keySet()));
+    }
+    List<String> allOfJobs = List.of("put", "get", "list", "pause", "resume", "set", "delete");
+    for (String[] args : new String[][] {{"jobs"}, {"jobs", "--help"}, {"jobs", "lsit"}}) {
+      assertEquals(
+          allOfJobs,
+          List.copyOf(
+              Main.commandLine(args).getSubcommands().get("jobs").getSubcommands().keySet()));
     }
   }
 

@@ -26,22 +26,25 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "jobs",
     mixinStandardHelpOptions = true,
-    description = "Put, get, list, pause, resume, set and delete jobs.",
-    subcommands = {
-      JobsCommand.Put.class,
-      JobsCommand.Get.class,
-      JobsCommand.ListJobs.class,
-      JobsCommand.Pause.class,
-      JobsCommand.Resume.class,
-      JobsCommand.SetAttributes.class,
-      JobsCommand.Delete.class
-    })
-public final class JobsCommand implements Runnable {
+    description = "Put, get, list, pause, resume, set and delete jobs.")
+public final class JobsCommand implements Runnable, SubminuteCommand.WithSubcommands {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Override
+  public List<SubminuteCommand.Subcommand> subcommands() {
+    return List.of(
+        new SubminuteCommand.Subcommand("put", () -> new Put()),
+        new SubminuteCommand.Subcommand("get", () -> new Get()),
+        new SubminuteCommand.Subcommand("list", () -> new ListJobs()),
+        new SubminuteCommand.Subcommand("pause", () -> new Pause()),
+        new SubminuteCommand.Subcommand("resume", () -> new Resume()),
+        new SubminuteCommand.Subcommand("set", () -> new SetAttributes()),
+        new SubminuteCommand.Subcommand("delete", () -> new Delete()));
   }
 
   /** A command on the table that the options name; errors are reported by the caller. */
