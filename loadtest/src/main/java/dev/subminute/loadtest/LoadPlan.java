@@ -64,7 +64,7 @@ public record LoadPlan(List<JobItem> items, List<Job> jobs) {
               .profile(profile)
               .build();
       items.add(item);
-      JobValidation v = JobValidator.validate(JobTable.SCHEMA.itemToMap(item, true));
+      JobValidation v = JobValidator.validate(JobTable.schema().itemToMap(item, true));
       parsed.add(((JobValidation.Valid) v).job());
     }
     return new LoadPlan(List.copyOf(items), List.copyOf(parsed));
@@ -93,7 +93,7 @@ public record LoadPlan(List<JobItem> items, List<Job> jobs) {
                   .build();
       polls.add(next);
       parsed.add(
-          ((JobValidation.Valid) JobValidator.validate(JobTable.SCHEMA.itemToMap(next, true)))
+          ((JobValidation.Valid) JobValidator.validate(JobTable.schema().itemToMap(next, true)))
               .job());
     }
     return new LoadPlan(List.copyOf(polls), List.copyOf(parsed));
@@ -116,7 +116,7 @@ public record LoadPlan(List<JobItem> items, List<Job> jobs) {
           item.toBuilder().intervalMs(interval).offsetMs(item.getOffsetMs() % interval).build();
       changed.add(next);
       parsed.add(
-          ((JobValidation.Valid) JobValidator.validate(JobTable.SCHEMA.itemToMap(next, true)))
+          ((JobValidation.Valid) JobValidator.validate(JobTable.schema().itemToMap(next, true)))
               .job());
     }
     return new LoadPlan(List.copyOf(changed), List.copyOf(parsed));

@@ -529,7 +529,7 @@ public final class LoadtestCommand implements Callable<Integer> {
       List<WriteRequest> batch = new ArrayList<>();
       for (JobItem item : items.subList(i, Math.min(items.size(), i + 25))) {
         Map<String, AttributeValue> map =
-            new LinkedHashMap<>(JobTable.SCHEMA.itemToMap(item, true));
+            new LinkedHashMap<>(JobTable.schema().itemToMap(item, true));
         batch.add(
             WriteRequest.builder().putRequest(PutRequest.builder().item(map).build()).build());
       }

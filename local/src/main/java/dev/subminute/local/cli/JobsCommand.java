@@ -1,13 +1,16 @@
 package dev.subminute.local.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.jobs.JobChange;
 import dev.subminute.model.jobs.JobSpec;
 import dev.subminute.model.jobs.StoredJob;
 import dev.subminute.model.jobs.SubminuteJobs;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,22 +26,25 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "jobs",
     mixinStandardHelpOptions = true,
-    description = "Put, get, list, pause, resume, set and delete jobs.",
-    subcommands = {
-      JobsCommand.Put.class,
-      JobsCommand.Get.class,
-      JobsCommand.ListJobs.class,
-      JobsCommand.Pause.class,
-      JobsCommand.Resume.class,
-      JobsCommand.SetAttributes.class,
-      JobsCommand.Delete.class
-    })
-public final class JobsCommand implements Runnable {
+    description = "Put, get, list, pause, resume, set and delete jobs.")
+public final class JobsCommand implements Runnable, SubminuteCommand.WithSubcommands {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Override
+  public List<SubminuteCommand.Subcommand> subcommands() {
+    return List.of(
+        new SubminuteCommand.Subcommand("put", () -> new Put()),
+        new SubminuteCommand.Subcommand("get", () -> new Get()),
+        new SubminuteCommand.Subcommand("list", () -> new ListJobs()),
+        new SubminuteCommand.Subcommand("pause", () -> new Pause()),
+        new SubminuteCommand.Subcommand("resume", () -> new Resume()),
+        new SubminuteCommand.Subcommand("set", () -> new SetAttributes()),
+        new SubminuteCommand.Subcommand("delete", () -> new Delete()));
   }
 
   /** A command on the table that the options name; errors are reported by the caller. */
@@ -140,8 +146,20 @@ public final class JobsCommand implements Runnable {
                           ErrorReporting.NOT_FOUND,
                           "no job " + jobId + " in " + tableOptions.where(),
                           null));
-      ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      out.println(json.writeValueAsString(json.readTree(job.json())));
+      out.println(indented(job.json()));
+    }
+
+    /** Streams the JSON through an indenting generator: no object mapper to build for one item. */
+    private static String indented(String json) throws IOException {
+      JsonFactory factory = new JsonFactory();
+      StringWriter text = new StringWriter();
+      try (JsonParser parser = factory.createParser(json);
+          JsonGenerator generator = factory.createGenerator(text).useDefaultPrettyPrinter()) {
+        while (parser.nextToken() != null) {
+          generator.copyCurrentEvent(parser);
+        }
+      }
+      return text.toString();
     }
   }
 

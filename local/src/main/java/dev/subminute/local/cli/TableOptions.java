@@ -1,8 +1,10 @@
 package dev.subminute.local.cli;
 
+import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.jobs.SubminuteJobs;
 import java.net.URI;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Which table the jobs commands talk to. */
@@ -30,7 +32,13 @@ final class TableOptions {
     return aws ? "table " + table + " on AWS" : "table " + table + " at " + endpoint;
   }
 
+  /** The table, through a client made for one call and out (see {@link DynamoClients}). */
   SubminuteJobs open() {
-    return aws ? SubminuteJobs.aws(table) : SubminuteJobs.local(endpoint, table);
+    return aws
+        ? new SubminuteJobs(new JobTable(DynamoClients.awsForFewCalls(), table), List.of(), where())
+        : new SubminuteJobs(
+            new JobTable(DynamoClients.localForFewCalls(endpoint), table),
+            SubminuteJobs.EMBEDDED_WORKERS,
+            where());
   }
 }

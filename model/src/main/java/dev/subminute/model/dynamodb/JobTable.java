@@ -1,5 +1,6 @@
 package dev.subminute.model.dynamodb;
 
+import com.google.common.base.Suppliers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
@@ -103,17 +105,32 @@ public final class JobTable {
   /** The counters that status writes add to; each must be a number (N) for ADD to work. */
   private static final List<String> COUNTERS = List.of(TICKS, MISSED_TICKS, INVOKE_ERRORS);
 
-  public static final TableSchema<JobItem> SCHEMA = TableSchema.fromImmutableClass(JobItem.class);
-
   private final DynamoDbClient client;
   private final String tableName;
-  private final DynamoDbTable<JobItem> table;
+  private final Supplier<DynamoDbTable<JobItem>> table;
 
   public JobTable(DynamoDbClient client, String tableName) {
     this.client = client;
     this.tableName = tableName;
     this.table =
-        DynamoDbEnhancedClient.builder().dynamoDbClient(client).build().table(tableName, SCHEMA);
+        Suppliers.memoize(
+            () ->
+                DynamoDbEnhancedClient.builder()
+                    .dynamoDbClient(client)
+                    .build()
+                    .table(tableName, schema()));
+  }
+
+  /**
+   * The mapper of {@link JobItem}, built once, on first use: building it introspects the class and
+   * loads some hundred classes, which the raw-item paths (the {@code jobs} command) never need.
+   */
+  public static TableSchema<JobItem> schema() {
+    return Schema.JOB_ITEM;
+  }
+
+  private static final class Schema {
+    static final TableSchema<JobItem> JOB_ITEM = TableSchema.fromImmutableClass(JobItem.class);
   }
 
   public String name() {
@@ -179,14 +196,16 @@ public final class JobTable {
   /** Writes a new job; false when an item with that jobId already exists. */
   public boolean putIfAbsent(JobItem item) {
     try {
-      table.putItem(
-          r ->
-              r.item(item.toBuilder().version(null).build())
-                  .conditionExpression(
-                      Expression.builder()
-                          .expression("attribute_not_exists(#id)")
-                          .putExpressionName("#id", JOB_ID)
-                          .build()));
+      table
+          .get()
+          .putItem(
+              r ->
+                  r.item(item.toBuilder().version(null).build())
+                      .conditionExpression(
+                          Expression.builder()
+                              .expression("attribute_not_exists(#id)")
+                              .putExpressionName("#id", JOB_ID)
+                              .build()));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -223,8 +242,9 @@ public final class JobTable {
   /** The user attributes through the mapper; fails on items whose types the mapper rejects. */
   public Optional<JobItem> getItem(String jobId) {
     return Optional.ofNullable(
-        table.getItem(
-            r -> r.key(Key.builder().partitionValue(jobId).build()).consistentRead(true)));
+        table
+            .get()
+            .getItem(r -> r.key(Key.builder().partitionValue(jobId).build()).consistentRead(true)));
   }
 
   /** One page of raw items in key order of the scan, at most {@code limit}. */
@@ -258,14 +278,16 @@ public final class JobTable {
    */
   public JobItem update(JobItem item) {
     try {
-      return table.updateItem(
-          r ->
-              r.item(item)
-                  .conditionExpression(
-                      Expression.builder()
-                          .expression("attribute_exists(#id)")
-                          .putExpressionName("#id", JOB_ID)
-                          .build()));
+      return table
+          .get()
+          .updateItem(
+              r ->
+                  r.item(item)
+                      .conditionExpression(
+                          Expression.builder()
+                              .expression("attribute_exists(#id)")
+                              .putExpressionName("#id", JOB_ID)
+                              .build()));
     } catch (ConditionalCheckFailedException e) {
       throw new UserWriteConflictException(
           item.getJobId(), item.getVersion() == null ? 0 : item.getVersion());
