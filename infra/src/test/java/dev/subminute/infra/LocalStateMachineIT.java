@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.handler.ControllerHandler;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.controller.testing.LocalController;
@@ -70,7 +71,10 @@ class LocalStateMachineIT {
     executions = new InMemoryExecutions();
     Reconciler reconciler =
         new Reconciler(
-            table, executions, WorkerPolicy.allowing(List.of("log")), System::currentTimeMillis);
+            new DynamoJobStore(table),
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            System::currentTimeMillis);
     ControllerHandler handler =
         new ControllerHandler(local.controller, arn -> reconciler, local.time);
     endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

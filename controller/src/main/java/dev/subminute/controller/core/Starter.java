@@ -1,15 +1,12 @@
 package dev.subminute.controller.core;
 
 import com.google.common.hash.Hashing;
+import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
-import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Starts a job's execution for a stream record whose new image should run. The execution name is
@@ -17,17 +14,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * record of the same job is harmless, since the lease lets only one execution fire.
  */
 public final class Starter {
-  private final JobTable table;
+  private final JobStore store;
   private final Executions executions;
   private final WorkerPolicy policy;
-  private final LongSupplier wallMillis;
+  private final WallClock clock;
 
-  public Starter(
-      JobTable table, Executions executions, WorkerPolicy policy, LongSupplier wallMillis) {
-    this.table = table;
+  public Starter(JobStore store, Executions executions, WorkerPolicy policy, WallClock clock) {
+    this.store = store;
     this.executions = executions;
     this.policy = policy;
-    this.wallMillis = wallMillis;
+    this.clock = clock;
   }
 
   public enum Outcome {
@@ -44,29 +40,29 @@ public final class Starter {
    * @param recordId the stream record's sequence number or event id
    * @param newImage the item after the change; null for REMOVE
    */
-  public Outcome onRecord(String eventName, String recordId, Map<String, AttributeValue> newImage) {
+  public Outcome onRecord(String eventName, String recordId, StoredItem newImage) {
     if (newImage == null || !("INSERT".equals(eventName) || "MODIFY".equals(eventName))) {
       return Outcome.IGNORED;
     }
     JobDecision decision = JobDecision.of(Optional.of(newImage), policy);
-    JobStatusView status = JobStatusView.of(newImage);
+    JobStatusView status = newImage.status();
     if (decision instanceof JobDecision.Stop stop) {
       if (stop.status() != JobStatus.INVALID) {
         return Outcome.NOT_RUNNING;
       }
-      AttributeValue id = newImage.get(JobTable.JOB_ID);
+      String id = newImage.jobId();
       boolean alreadySaid =
           status.status() == JobStatus.INVALID && stop.reason().equals(status.statusReason());
-      if (id != null && id.s() != null && !alreadySaid) {
-        table.writeStatusUnowned(
-            id.s(), wallMillis.getAsLong(), StatusUpdate.of(JobStatus.INVALID, stop.reason()));
+      if (id != null && !alreadySaid) {
+        store.writeStatusUnowned(
+            id, clock.wallMillis(), StatusUpdate.of(JobStatus.INVALID, stop.reason()));
       }
       return Outcome.INVALID;
     }
-    if (status.owner() != null && status.leaseUntil() > wallMillis.getAsLong()) {
+    if (status.owner() != null && status.leaseUntil() > clock.wallMillis()) {
       return Outcome.ALREADY_RUNNING; // includes the records of the controller's own status writes
     }
-    if (newImage.containsKey(Reconciler.ENROLLED)) {
+    if (newImage.enrolled()) {
       return Outcome.ALREADY_RUNNING; // enrolled on the shared hosts, which fire it
     }
     String jobId = ((JobDecision.Run) decision).job().jobId();

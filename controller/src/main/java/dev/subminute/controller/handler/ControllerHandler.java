@@ -7,17 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.Controller;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.ControllerState;
+import dev.subminute.controller.core.JobStore;
 import dev.subminute.controller.core.PollingJobFeed;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.TickDispatcher;
 import dev.subminute.controller.core.TickListener;
 import dev.subminute.controller.core.TimerLoop;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.lambda.EmbeddedMetricFormat;
 import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.controller.sfn.SfnExecutions;
 import dev.subminute.controller.time.SystemTimeSource;
 import dev.subminute.controller.time.TimeSource;
+import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
 import java.io.IOException;
@@ -148,7 +151,7 @@ public final class ControllerHandler implements RequestStreamHandler {
 
     static Components fromEnvironment() {
       Environment env = Environment.fromSystem();
-      JobTable table = new JobTable(DynamoClients.aws(), env.tableName());
+      JobStore store = new DynamoJobStore(new JobTable(DynamoClients.aws(), env.tableName()));
       LambdaAsyncClient lambda =
           LambdaAsyncClient.builder()
               .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64))
@@ -169,9 +172,9 @@ public final class ControllerHandler implements RequestStreamHandler {
               .start("subminute-timer");
       Controller controller =
           new Controller(
-                  table,
+                  store,
                   loop,
-                  new PollingJobFeed(table, background, config.refreshMs()),
+                  new PollingJobFeed(store, background, config.refreshMs()),
                   policy,
                   config,
                   time)
@@ -184,7 +187,7 @@ public final class ControllerHandler implements RequestStreamHandler {
                   "no state machine ARN: pass it as stateMachineArn or set STATE_MACHINE_ARN");
             }
             return new Reconciler(
-                table, new SfnExecutions(sfn, stateMachine), policy, System::currentTimeMillis);
+                store, new SfnExecutions(sfn, stateMachine), policy, WallClock.SYSTEM);
           };
       return new Components(controller, reconcilers, time);
     }

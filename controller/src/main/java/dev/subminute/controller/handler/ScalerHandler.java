@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.host.HostNames;
 import dev.subminute.controller.host.HostScaling;
 import dev.subminute.model.Job;
@@ -85,7 +86,8 @@ public final class ScalerHandler implements RequestHandler<Object, String> {
         .scanAll()
         .forEach(
             item -> {
-              if (JobDecision.of(Optional.of(item), policy) instanceof JobDecision.Run run) {
+              if (JobDecision.of(Optional.of(DynamoJobStore.item(item)), policy)
+                  instanceof JobDecision.Run run) {
                 running.add(run.job());
               }
             });

@@ -190,6 +190,22 @@ class ControllerTest {
   }
 
   @Test
+  void a_window_ticks_on_the_last_known_job_while_storage_is_out_of_reach() throws Exception {
+    put("outage", "log", 100, true);
+    ControllerState state = ControllerState.start("outage", "exec-a");
+    state = local.controller.runWindow(state, local.windowEnd(500)).get(10, TimeUnit.SECONDS);
+    int firedBefore = local.invoker.events.size();
+    local.store.down = true;
+    Thread.sleep(LocalController.FAST.refreshMs() * 2); // no handover: the window reads the item
+
+    state = local.controller.runWindow(state, local.windowEnd(500)).get(10, TimeUnit.SECONDS);
+
+    assertEquals("CONTINUE", state.action());
+    assertTrue(local.invoker.events.size() - firedBefore >= 3, "fired on while storage was down");
+    assertTrue(state.unreportedTicks() > 0, "the counts wait for storage to come back");
+  }
+
+  @Test
   void windows_hand_over_on_the_grid_without_repeating_a_tick() throws Exception {
     put("relay", "log", 100, true);
     ControllerState state = ControllerState.start("relay", "exec-a");

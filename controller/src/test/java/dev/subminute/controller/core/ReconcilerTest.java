@@ -3,6 +3,7 @@ package dev.subminute.controller.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobItem;
@@ -28,7 +29,11 @@ class ReconcilerTest {
     table = SharedDynalite.newTable("reconciler");
     executions = new InMemoryExecutions();
     reconciler =
-        new Reconciler(table, executions, WorkerPolicy.allowing(List.of("log")), () -> NOW);
+        new Reconciler(
+            new DynamoJobStore(table),
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            () -> NOW);
   }
 
   void put(String id, boolean running) {
@@ -185,7 +190,7 @@ class ReconcilerTest {
     // as if its controller were inside a window: listed as running when the pass begins
     Reconciler keepsListing =
         new Reconciler(
-            table,
+            new DynamoJobStore(table),
             new Executions() {
               @Override
               public boolean start(String name, ControllerState input) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.ControllerState;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.controller.testing.LocalController;
 import dev.subminute.controller.testing.TestLambdaContext;
@@ -38,7 +39,10 @@ class ControllerHandlerTest {
     executions = new InMemoryExecutions();
     Reconciler reconciler =
         new Reconciler(
-            table, executions, WorkerPolicy.allowing(List.of("log")), System::currentTimeMillis);
+            new DynamoJobStore(table),
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            System::currentTimeMillis);
     handler = new ControllerHandler(local.controller, arn -> reconciler, local.time);
   }
 

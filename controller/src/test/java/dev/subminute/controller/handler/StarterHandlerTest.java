@@ -10,6 +10,7 @@ import dev.subminute.controller.core.ControllerState;
 import dev.subminute.controller.core.Executions;
 import dev.subminute.controller.core.Starter;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
@@ -35,7 +36,7 @@ class StarterHandlerTest {
     handler =
         new StarterHandler(
             new Starter(
-                table,
+                new DynamoJobStore(table),
                 executions,
                 WorkerPolicy.allowing(List.of("log")),
                 System::currentTimeMillis));
@@ -94,7 +95,11 @@ class StarterHandlerTest {
   @Test
   void a_job_with_a_live_lease_is_not_started_again() {
     Starter starter =
-        new Starter(table, executions, WorkerPolicy.allowing(List.of("log")), () -> 1_000);
+        new Starter(
+            new DynamoJobStore(table),
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            () -> 1_000);
     Map<String, AttributeValue> image =
         Map.of(
             "jobId", AttributeValue.fromS("poll-1"),
@@ -103,7 +108,9 @@ class StarterHandlerTest {
             "running", AttributeValue.fromBool(true),
             "owner", AttributeValue.fromS("poll-1-abc"),
             "leaseUntil", AttributeValue.fromN("5000"));
-    assertEquals(Starter.Outcome.ALREADY_RUNNING, starter.onRecord("MODIFY", "9", image));
+    assertEquals(
+        Starter.Outcome.ALREADY_RUNNING,
+        starter.onRecord("MODIFY", "9", DynamoJobStore.item(image)));
     assertEquals(0, executions.started.size());
   }
 
@@ -128,7 +135,10 @@ class StarterHandlerTest {
     StarterHandler flaky =
         new StarterHandler(
             new Starter(
-                table, failing, WorkerPolicy.allowing(List.of("log")), System::currentTimeMillis));
+                new DynamoJobStore(table),
+                failing,
+                WorkerPolicy.allowing(List.of("log")),
+                System::currentTimeMillis));
     StreamsEventResponse response = flaky.handleRequest(batch(), null);
     assertEquals(1, response.getBatchItemFailures().size());
     assertEquals(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.subminute.controller.core.ControllerState;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.MotoServer;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
@@ -156,7 +157,11 @@ class ReconcilerOnStepFunctionsTest {
     calls.clear();
 
     Reconciler reconciler =
-        new Reconciler(table, executions, WorkerPolicy.allowing(List.of("log")), () -> NOW);
+        new Reconciler(
+            new DynamoJobStore(table),
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            () -> NOW);
     long startedAt = System.nanoTime();
     Reconciler.Outcome outcome = reconciler.reconcileOnce();
     long elapsedMs = (System.nanoTime() - startedAt) / 1_000_000;

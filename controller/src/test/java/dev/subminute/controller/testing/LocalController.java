@@ -7,6 +7,7 @@ import dev.subminute.controller.core.TickDispatcher;
 import dev.subminute.controller.core.TickListener;
 import dev.subminute.controller.core.TimerLoop;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.time.SystemTimeSource;
 import dev.subminute.model.dynamodb.JobTable;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class LocalController implements AutoCloseable {
       new ControllerConfig(2_000, 10_000, 2_000, 1_000, 5_000, 100, 500);
 
   public final RecordingInvoker invoker = new RecordingInvoker();
+  public final SwitchableStore store;
   public final SystemTimeSource time = SystemTimeSource.precise();
   public final ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
   public final TimerLoop loop;
@@ -33,11 +35,12 @@ public final class LocalController implements AutoCloseable {
                 TickListener.NONE,
                 background)
             .start("test-timer");
+    store = new SwitchableStore(new DynamoJobStore(table));
     controller =
         new Controller(
-            table,
+            store,
             loop,
-            new PollingJobFeed(table, background, config.refreshMs()),
+            new PollingJobFeed(store, background, config.refreshMs()),
             WorkerPolicy.allowing(
                 List.of("log", "drift-probe", "arn:aws:lambda:*:function:allowed-*")),
             config,

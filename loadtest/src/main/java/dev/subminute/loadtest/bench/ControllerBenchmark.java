@@ -9,6 +9,7 @@ import dev.subminute.controller.core.TickDispatcher;
 import dev.subminute.controller.core.TickListener;
 import dev.subminute.controller.core.TimerLoop;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.controller.time.SystemTimeSource;
 import dev.subminute.loadtest.Accounting;
@@ -100,9 +101,9 @@ public final class ControllerBenchmark {
               .start("subminute-timer");
       Controller controller =
           new Controller(
-              table,
+              new DynamoJobStore(table),
               loop,
-              new PollingJobFeed(table, background, config.refreshMs()),
+              new PollingJobFeed(new DynamoJobStore(table), background, config.refreshMs()),
               WorkerPolicy.allowing(List.of("drift-probe")),
               config,
               time);

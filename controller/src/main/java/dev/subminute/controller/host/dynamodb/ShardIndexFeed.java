@@ -2,6 +2,7 @@ package dev.subminute.controller.host.dynamodb;
 
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.host.Host;
 import dev.subminute.controller.host.JobEnding;
 import dev.subminute.controller.host.TaskTokens;
@@ -41,7 +42,8 @@ public final class ShardIndexFeed {
     int ended = 0;
     for (Map<String, AttributeValue> item : items) {
       AttributeValue token = item.get(Enrollments.TASK_TOKEN);
-      Optional<JobEnding> ending = JobEnding.of(JobDecision.of(Optional.of(item), policy));
+      Optional<JobEnding> ending =
+          JobEnding.of(JobDecision.of(Optional.of(DynamoJobStore.item(item)), policy));
       if (token != null && token.s() != null && ending.isPresent()) {
         tokens.complete(token.s(), ending.get()); // a token no longer waiting is released too
         enrollments.release(item.get(JobTable.JOB_ID).s(), token.s());
