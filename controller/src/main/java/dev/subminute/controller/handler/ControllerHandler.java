@@ -5,20 +5,15 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.Controller;
-import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.ControllerState;
+import dev.subminute.controller.core.DedicatedController;
 import dev.subminute.controller.core.JobStore;
-import dev.subminute.controller.core.PollingJobFeed;
 import dev.subminute.controller.core.Reconciler;
-import dev.subminute.controller.core.TickDispatcher;
-import dev.subminute.controller.core.TickListener;
-import dev.subminute.controller.core.TimerLoop;
 import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.lambda.EmbeddedMetricFormat;
 import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.controller.sfn.SfnExecutions;
-import dev.subminute.controller.time.SystemTimeSource;
 import dev.subminute.controller.time.TimeSource;
 import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.dynamodb.DynamoClients;
@@ -27,8 +22,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
@@ -56,7 +49,7 @@ public final class ControllerHandler implements RequestStreamHandler {
   }
 
   ControllerHandler(Components components) {
-    this(components.controller, components.reconcilers, components.time);
+    this(components.controller(), components.reconcilers(), components.time());
   }
 
   /**
@@ -138,16 +131,8 @@ public final class ControllerHandler implements RequestStreamHandler {
   }
 
   /** Clients and the timer loop, built once per Lambda container. */
-  static final class Components {
-    final Controller controller;
-    final Function<String, Reconciler> reconcilers;
-    final TimeSource time;
-
-    Components(Controller controller, Function<String, Reconciler> reconcilers, TimeSource time) {
-      this.controller = controller;
-      this.reconcilers = reconcilers;
-      this.time = time;
-    }
+  record Components(
+      Controller controller, Function<String, Reconciler> reconcilers, TimeSource time) {
 
     static Components fromEnvironment() {
       Environment env = Environment.fromSystem();
@@ -158,27 +143,10 @@ public final class ControllerHandler implements RequestStreamHandler {
               .build();
       SfnClient sfn = SfnClient.create();
       WorkerPolicy policy = env.workerPolicy();
-      ControllerConfig config = ControllerConfig.lambda();
-      TimeSource time = SystemTimeSource.precise();
-      ScheduledExecutorService background =
-          Executors.newScheduledThreadPool(2, daemon("subminute-io"));
-      TimerLoop loop =
-          new TimerLoop(
-                  time,
-                  config,
-                  new TickDispatcher(new LambdaWorkerInvoker(lambda), background),
-                  TickListener.NONE,
-                  background)
-              .start("subminute-timer");
-      Controller controller =
-          new Controller(
-                  store,
-                  loop,
-                  new PollingJobFeed(store, background, config.refreshMs()),
-                  policy,
-                  config,
-                  time)
-              .withMetrics(new EmbeddedMetricFormat());
+      DedicatedController dedicated =
+          DedicatedController.builder(store, new LambdaWorkerInvoker(lambda), policy)
+              .metrics(new EmbeddedMetricFormat())
+              .start();
       Function<String, Reconciler> reconcilers =
           arn -> {
             String stateMachine = arn != null ? arn : env.stateMachineArn();
@@ -189,15 +157,7 @@ public final class ControllerHandler implements RequestStreamHandler {
             return new Reconciler(
                 store, new SfnExecutions(sfn, stateMachine), policy, WallClock.SYSTEM);
           };
-      return new Components(controller, reconcilers, time);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-      return r -> {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-      };
+      return new Components(dedicated.controller(), reconcilers, dedicated.time());
     }
   }
 }
