@@ -90,17 +90,13 @@ class ControllerTest {
 
   @Test
   void an_invalid_item_fires_nothing_and_says_why() throws Exception {
-    table
-        .client()
-        .putItem(
-            r ->
-                r.tableName(table.name())
-                    .item(
-                        Map.of(
-                            "jobId", AttributeValue.fromS("bad"),
-                            "workerArn", AttributeValue.fromS("log"),
-                            "intervalMs", AttributeValue.fromS("100"),
-                            "running", AttributeValue.fromBool(true))));
+    SharedDynalite.putRaw(
+        table,
+        Map.of(
+            "jobId", AttributeValue.fromS("bad"),
+            "workerArn", AttributeValue.fromS("log"),
+            "intervalMs", AttributeValue.fromS("100"),
+            "running", AttributeValue.fromBool(true)));
     ControllerState out = window("bad", "exec-a", 500);
     assertEquals("STOP", out.action());
     assertEquals(0, local.invoker.events.size());

@@ -89,21 +89,17 @@ class ReconcilerTest {
 
   @Test
   void marks_bad_items_invalid_once() {
-    table
-        .client()
-        .putItem(
-            r ->
-                r.tableName(table.name())
-                    .item(
-                        Map.of(
-                            "jobId",
-                            AttributeValue.fromS("bad"),
-                            "workerArn",
-                            AttributeValue.fromS("log"),
-                            "intervalMs",
-                            AttributeValue.fromN("5"),
-                            "running",
-                            AttributeValue.fromBool(true))));
+    SharedDynalite.putRaw(
+        table,
+        Map.of(
+            "jobId",
+            AttributeValue.fromS("bad"),
+            "workerArn",
+            AttributeValue.fromS("log"),
+            "intervalMs",
+            AttributeValue.fromN("5"),
+            "running",
+            AttributeValue.fromBool(true)));
     put("unknown-worker", true);
     table.setAttributes(
         "unknown-worker", Map.of("workerArn", AttributeValue.fromS("nobody")), Set.of(), 1);

@@ -104,18 +104,12 @@ class ScalerHandlerTest {
   }
 
   private static void putJob(JobTable table, String jobId, long intervalMs, boolean running) {
-    table
-        .client()
-        .putItem(
-            r ->
-                r.tableName(table.name())
-                    .item(
-                        Map.of(
-                            "jobId", AttributeValue.fromS(jobId),
-                            "workerArn",
-                                AttributeValue.fromS(
-                                    "arn:aws:lambda:us-east-1:123456789012:function:w"),
-                            "intervalMs", AttributeValue.fromN(Long.toString(intervalMs)),
-                            "running", AttributeValue.fromBool(running))));
+    SharedDynalite.putRaw(
+        table,
+        Map.of(
+            "jobId", AttributeValue.fromS(jobId),
+            "workerArn", AttributeValue.fromS("arn:aws:lambda:us-east-1:123456789012:function:w"),
+            "intervalMs", AttributeValue.fromN(Long.toString(intervalMs)),
+            "running", AttributeValue.fromBool(running)));
   }
 }
