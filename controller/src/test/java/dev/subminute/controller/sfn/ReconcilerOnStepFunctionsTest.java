@@ -55,11 +55,7 @@ class ReconcilerOnStepFunctionsTest {
   static void startMoto() throws Exception {
     moto = MotoServer.start();
     sfn =
-        SfnClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        moto.sfnClient()
             .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16))
             .overrideConfiguration(c -> c.addExecutionInterceptor(new CountingCalls()))
             .build();
