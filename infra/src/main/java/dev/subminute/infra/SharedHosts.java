@@ -53,6 +53,27 @@ import software.constructs.Construct;
  * role with exactly the actions its code calls.
  */
 public final class SharedHosts extends Construct {
+  /**
+   * What the shard index carries besides its keys: the attributes a host reads every second (the
+   * controller's {@code Enrollments.SHARD_INDEX_ATTRIBUTES}, which a test holds this to). Not the
+   * task token nor the counts the hosts flush, so flushes write the table alone and the Query reads
+   * a few hundred bytes per job.
+   */
+  static final List<String> SHARD_INDEX_ATTRIBUTES =
+      List.of(
+          "workerArn",
+          "intervalMs",
+          "running",
+          "payload",
+          "offsetMs",
+          "profile",
+          "timezone",
+          "misfire",
+          "placement",
+          "version",
+          "status",
+          "statusReason");
+
   /** The shards jobs are hashed into: fixed for a deployment, hosts come and go. */
   static final int SHARDS = 64;
 
@@ -97,6 +118,8 @@ public final class SharedHosts extends Construct {
           "Lambda.SdkClientException",
           "Lambda.TooManyRequestsException");
 
+  private final String jobMachineArn;
+
   public SharedHosts(
       Construct scope, String id, Table jobs, Code controllerCode, List<String> allowedWorkers) {
     super(scope, id);
@@ -106,7 +129,8 @@ public final class SharedHosts extends Construct {
         GlobalSecondaryIndexProps.builder()
             .indexName("shard-index")
             .partitionKey(Attribute.builder().name("shard").type(AttributeType.NUMBER).build())
-            .projectionType(ProjectionType.ALL)
+            .projectionType(ProjectionType.INCLUDE)
+            .nonKeyAttributes(SHARD_INDEX_ATTRIBUTES)
             .build());
     Table shards =
         Table.Builder.create(this, "Shards")
@@ -122,7 +146,7 @@ public final class SharedHosts extends Construct {
     String nameSuffix = Fn.select(0, Fn.split("-", Fn.select(2, Fn.split("/", Aws.STACK_ID))));
     String jobMachineName = Fn.join("-", List.of("subminute-jobs", nameSuffix));
     String hostMachineName = Fn.join("-", List.of("subminute-hosts", nameSuffix));
-    String jobMachineArn = stateMachineArn(stack, jobMachineName);
+    jobMachineArn = stateMachineArn(stack, jobMachineName);
     String hostMachineArn = stateMachineArn(stack, hostMachineName);
     String shardIndexArn = jobs.getTableArn() + "/index/shard-index";
     String shardCount = Integer.toString(SHARDS);
@@ -136,7 +160,7 @@ public final class SharedHosts extends Construct {
             Duration.seconds(30),
             ordered("TABLE_NAME", jobs.getTableName(), "SHARDS", shardCount),
             "Enrolls a shared job: its task token and shard on its item");
-    allow(enroll, List.of("dynamodb:UpdateItem"), jobs.getTableArn());
+    allow(enroll, List.of("dynamodb:UpdateItem", "dynamodb:GetItem"), jobs.getTableArn());
     allow(enroll, List.of("states:SendTaskSuccess"), jobMachineArn);
 
     Function host =
@@ -155,7 +179,7 @@ public final class SharedHosts extends Construct {
                 "ALLOWED_WORKERS", Fn.join(",", allowedWorkers)),
             "Runs the timers of every job in the shards it holds, one window per invocation");
     allow(host, List.of("dynamodb:Query"), shardIndexArn);
-    allow(host, List.of("dynamodb:UpdateItem"), jobs.getTableArn());
+    allow(host, List.of("dynamodb:UpdateItem", "dynamodb:GetItem"), jobs.getTableArn());
     allow(
         host,
         List.of("dynamodb:Scan", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
@@ -281,6 +305,11 @@ public final class SharedHosts extends Construct {
                       + " names.")),
           true);
     }
+  }
+
+  /** The job state machine, whose executions the starter and the reconciler start. */
+  public String jobStateMachineArn() {
+    return jobMachineArn;
   }
 
   /**

@@ -315,7 +315,8 @@ public final class SubminuteStack extends Stack {
             .retryAttempts(5)
             .reportBatchItemFailures(true)
             .onFailure(new SqsDlq(starterDeadLetters))
-            // status writes carry the owner's lease: only user writes of running jobs pass
+            // status writes carry the owner's lease or the shared enrollment's token: only user
+            // writes of running jobs that neither placement runs pass
             .filters(
                 List.of(
                     FilterCriteria.filter(
@@ -327,7 +328,8 @@ public final class SubminuteStack extends Stack {
                                     ordered(
                                         "running", ordered("BOOL", FilterRule.isEqual(true)),
                                         // exists applies to leaves: owner is a map, owner.S a leaf
-                                        "owner", ordered("S", FilterRule.notExists())))))))
+                                        "owner", ordered("S", FilterRule.notExists()),
+                                        "taskToken", ordered("S", FilterRule.notExists())))))))
             .build());
 
     Function reconciler =
@@ -391,8 +393,15 @@ public final class SubminuteStack extends Stack {
 
     demoJob(demoIntervalMs, reconciler, driftProbe);
     dashboard(stateMachine, alarms);
-    new SharedHosts(
-        this, "SharedHosts", table, code.controller(this), Fn.split(",", allowedWorkersList));
+    SharedHosts shared =
+        new SharedHosts(
+            this, "SharedHosts", table, code.controller(this), Fn.split(",", allowedWorkersList));
+    // shared jobs (the default placement) start as executions of the job state machine; the
+    // controller starts them too when an execution started by hand reconciles the table
+    for (Function starting : List.of(starter, reconciler, controller)) {
+      starting.addEnvironment("JOB_STATE_MACHINE_ARN", shared.jobStateMachineArn());
+      allow(starting, List.of("states:StartExecution"), shared.jobStateMachineArn());
+    }
 
     output("TableName", table.getTableName());
     output("TableArn", table.getTableArn());

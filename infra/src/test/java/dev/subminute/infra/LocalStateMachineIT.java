@@ -73,6 +73,7 @@ class LocalStateMachineIT {
         new Reconciler(
             new DynamoJobStore(table),
             executions,
+            executions,
             WorkerPolicy.allowing(List.of("log")),
             System::currentTimeMillis);
     ControllerHandler handler =
@@ -264,6 +265,6 @@ class LocalStateMachineIT {
     assertEquals(List.of("ControllerWindow", "ByAction", "Stopped"), run.states());
     assertTrue(
         run.result().get("reason").asText().startsWith("Reconciled"), run.result().toString());
-    assertTrue(executions.started.values().stream().anyMatch(s -> s.jobId().equals("waiting")));
+    assertTrue(executions.startedShared.containsValue("waiting"), "a shared job, the default");
   }
 }

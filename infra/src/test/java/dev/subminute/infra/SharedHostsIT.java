@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.subminute.controller.host.dynamodb.Enrollments;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,6 +41,7 @@ class SharedHostsIT {
         Set.of(
             "dynamodb:Query",
             "dynamodb:UpdateItem",
+            "dynamodb:GetItem",
             "dynamodb:Scan",
             "dynamodb:PutItem",
             "dynamodb:DeleteItem",
@@ -47,7 +50,7 @@ class SharedHostsIT {
             "lambda:InvokeFunction"),
         actions(SharedHosts.HOST_HANDLER));
     assertEquals(
-        Set.of("dynamodb:UpdateItem", "states:SendTaskSuccess"),
+        Set.of("dynamodb:UpdateItem", "dynamodb:GetItem", "states:SendTaskSuccess"),
         actions(SharedHosts.ENROLL_HANDLER));
     Set<String> deleted = new TreeSet<>(STREAM_READ);
     deleted.add("states:SendTaskSuccess");
@@ -110,6 +113,61 @@ class SharedHostsIT {
     assertTrue(SharedHosts.jobDefinition().contains("lambda:invoke.waitForTaskToken"));
     assertTrue(SharedHosts.HOST_WINDOW_MS / 1_000 < 900);
     assertTrue(SharedHosts.HOST_WINDOW_TIMEOUT_SECONDS > 900);
+  }
+
+  @Test
+  void starter_reconciler_and_controller_start_shared_jobs_on_the_job_state_machine_only() {
+    JsonNode jobMachineArn = null;
+    for (JsonNode resource : resources) {
+      if (resource.get("Type").asText().equals("AWS::StepFunctions::StateMachine")
+          && resource.path("Properties").path("DefinitionSubstitutions").has("EnrollFunctionArn")) {
+        jobMachineArn = resource.get("Properties").get("StateMachineName");
+      }
+    }
+    assertTrue(jobMachineArn != null, "no job state machine");
+    for (String handler :
+        List.of(
+            SubminuteStack.STARTER_HANDLER,
+            SubminuteStack.RECONCILER_HANDLER,
+            SubminuteStack.CONTROLLER_HANDLER)) {
+      JsonNode arn = environment(handler).get("JOB_STATE_MACHINE_ARN");
+      assertTrue(arn != null, handler + " has no JOB_STATE_MACHINE_ARN");
+      assertTrue(
+          arn.toString().contains(jobMachineArn.toString()),
+          handler + ": " + arn + " is not the ARN of " + jobMachineArn);
+      List<JsonNode> starts =
+          statements(handler).stream().filter(st -> st.get("Resource").equals(arn)).toList();
+      assertEquals(1, starts.size(), handler + ": one statement on the job state machine");
+      assertEquals("states:StartExecution", starts.get(0).get("Action").asText(), handler);
+    }
+  }
+
+  @Test
+  void the_shard_index_projects_what_a_host_reads_every_second_and_nothing_it_flushes() {
+    JsonNode projection = null;
+    for (JsonNode resource : resources) {
+      for (JsonNode index : resource.path("Properties").path("GlobalSecondaryIndexes")) {
+        if (index.get("IndexName").asText().equals(Enrollments.SHARD_INDEX)) {
+          projection = index.get("Projection");
+        }
+      }
+    }
+    assertTrue(projection != null, "no shard index");
+    assertEquals("INCLUDE", projection.get("ProjectionType").asText());
+    List<String> projected = new java.util.ArrayList<>();
+    projection.get("NonKeyAttributes").forEach(a -> projected.add(a.asText()));
+    assertEquals(Enrollments.SHARD_INDEX_ATTRIBUTES, projected);
+  }
+
+  private static JsonNode environment(String handler) {
+    for (JsonNode resource : resources) {
+      JsonNode properties = resource.path("Properties");
+      if (resource.get("Type").asText().equals("AWS::Lambda::Function")
+          && handler.equals(properties.path("Handler").asText())) {
+        return properties.path("Environment").path("Variables");
+      }
+    }
+    throw new AssertionError("no function with handler " + handler);
   }
 
   private static Set<String> actions(String handler) {

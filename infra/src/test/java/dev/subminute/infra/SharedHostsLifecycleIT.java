@@ -3,21 +3,28 @@ package dev.subminute.infra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.subminute.controller.core.Starter;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.handler.DeletedJobsHandler;
 import dev.subminute.controller.handler.EnrollHandler;
 import dev.subminute.controller.handler.HostHandler;
+import dev.subminute.controller.handler.StarterHandler;
 import dev.subminute.controller.handler.StoppedExecutionHandler;
 import dev.subminute.controller.host.HostConfig;
 import dev.subminute.controller.host.dynamodb.DynamoShardStore;
 import dev.subminute.controller.host.dynamodb.Enrollments;
 import dev.subminute.controller.lambda.LambdaWorkerInvoker;
+import dev.subminute.controller.sfn.SfnExecutions;
+import dev.subminute.controller.sfn.SfnSharedExecutions;
 import dev.subminute.controller.sfn.SfnTaskTokens;
 import dev.subminute.controller.testing.MotoServer;
 import dev.subminute.controller.time.SystemTimeSource;
 import dev.subminute.model.dynalite.DynaliteServer;
+import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.net.URI;
 import java.nio.file.Path;
@@ -49,7 +56,6 @@ import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -61,7 +67,9 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
  * A shared job's life on a real ASL interpreter: moto runs the synthesized job and host state
  * machines; their Lambda tasks reach the real handlers through {@link LambdaProxy}; the host
  * dispatches ticks through the real SDK Lambda client to the same proxy; the items live in
- * dynalite. History events are counted from moto's {@code GetExecutionHistory}.
+ * dynalite. History events are counted from moto's {@code GetExecutionHistory}. Jobs reach their
+ * executions through the real starter, from stream records built from their items: a shared job an
+ * execution of the job state machine, a dedicated one of the controller state machine.
  */
 class SharedHostsLifecycleIT {
   static final String ACCOUNT = "123456789012";
@@ -83,6 +91,9 @@ class SharedHostsLifecycleIT {
   static String jobMachine;
   static String shortParkJobMachine;
   static String hostMachine;
+  static String controllerMachine;
+  static StarterHandler starter;
+  static final ConcurrentLinkedQueue<JsonNode> controllerCalls = new ConcurrentLinkedQueue<>();
   static final ConcurrentLinkedQueue<Tick> ticks = new ConcurrentLinkedQueue<>();
   static final List<HostHandler> hostHandlers = new CopyOnWriteArrayList<>();
   static StoppedExecutionHandler stoppedExecutions;
@@ -114,9 +125,10 @@ class SharedHostsLifecycleIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     assertEquals(2, configured.statusCode() / 100, configured.body());
 
+    JsonNode template = new ObjectMapper().valueToTree(synthesized().toJSON());
     dynamo = SharedDynalite.client();
     jobsTable = "jobs-shared-hosts-" + System.nanoTime();
-    createJobsTableWithShardIndex(jobsTable);
+    createJobsTableWithShardIndex(jobsTable, shardIndexProjection(template));
     String shardsTable = DynamoShardStore.tableFor(jobsTable);
     new DynamoShardStore(dynamo, shardsTable).createIfMissing();
     Enrollments enrollments = new Enrollments(dynamo, jobsTable);
@@ -157,6 +169,17 @@ class SharedHostsLifecycleIT {
               return JSON.writeValueAsBytes(handler.runWindow(JSON.readTree(payload), 900_000));
             })
         .register(
+            "controller",
+            payload -> {
+              // the dedicated controller's window, answered at once: the run ends STOPPED
+              JsonNode call = JSON.readTree(payload);
+              controllerCalls.add(call);
+              return JSON.writeValueAsBytes(
+                  ((com.fasterxml.jackson.databind.node.ObjectNode) call.get("input").deepCopy())
+                      .put("action", "STOP")
+                      .put("reason", "answered by the test"));
+            })
+        .register(
             "probe",
             payload -> {
               JsonNode event = JSON.readTree(payload);
@@ -168,7 +191,6 @@ class SharedHostsLifecycleIT {
               return new byte[0];
             });
 
-    JsonNode template = new ObjectMapper().valueToTree(synthesized().toJSON());
     Map<String, String> substitutions =
         Map.of("EnrollFunctionArn", FUNCTIONS + "enroll", "HostFunctionArn", FUNCTIONS + "host");
     String jobDefinition = definition(template, "EnrollFunctionArn", substitutions);
@@ -181,6 +203,15 @@ class SharedHostsLifecycleIT {
         createStateMachine(
             "subminute-jobs-short", jobDefinition.replace(thirtyDays, "\"TimeoutSeconds\":3"));
     hostMachine = createStateMachine("subminute-hosts", hostDefinition);
+    controllerMachine = createStateMachine("subminute-controller", controllerDefinition(template));
+    starter =
+        new StarterHandler(
+            new Starter(
+                new DynamoJobStore(new JobTable(dynamo, jobsTable)),
+                new SfnExecutions(sfn, controllerMachine),
+                new SfnSharedExecutions(sfn, jobMachine),
+                WorkerPolicy.parse(FUNCTIONS + "*"),
+                System::currentTimeMillis));
     sfn.startExecution(r -> r.stateMachineArn(hostMachine).name("host-0").input("{}"));
   }
 
@@ -360,7 +391,139 @@ class SharedHostsLifecycleIT {
         hostWindowEvents + " events per window");
   }
 
+  @Test
+  void a_shared_item_through_the_starter_is_enrolled_and_parked_on_the_job_state_machine()
+      throws Exception {
+    putItem("routed-shared", 200, null);
+    DynamodbEvent insert = streamEvent("INSERT", "7001", item("routed-shared"));
+    assertTrue(starter.handleRequest(insert, null).getBatchItemFailures().isEmpty());
+    starter.handleRequest(insert, null); // redelivered
+    List<String> executions = executionsOf(jobMachine, "routed-shared-");
+    assertEquals(1, executions.size(), "one execution of the job state machine: " + executions);
+    String execution = executions.get(0);
+    await(() -> item("routed-shared").containsKey(Enrollments.TASK_TOKEN), 10_000, "enrolled");
+    Map<String, AttributeValue> enrolled = item("routed-shared");
+    assertEquals(
+        execution.substring(execution.lastIndexOf(':') + 1),
+        enrolled.get(Enrollments.EXECUTION).s());
+    assertTrue(enrolled.containsKey(Enrollments.SHARD), "in the shard index");
+    assertTrue(running(execution), "parked");
+    awaitTicks("routed-shared", 3);
+    await(() -> item("routed-shared").containsKey("status"), 10_000, "the host's RUNNING status");
+    Map<String, AttributeValue> indexed =
+        new Enrollments(dynamo, jobsTable)
+            .shardItems(Integer.parseInt(enrolled.get(Enrollments.SHARD).n())).stream()
+                .filter(i -> i.get("jobId").s().equals("routed-shared"))
+                .findFirst()
+                .orElseThrow();
+    assertEquals("RUNNING", indexed.get("status").s(), "the index carries the status");
+    assertTrue(!indexed.containsKey(Enrollments.TASK_TOKEN), "but not the token: " + indexed);
+    assertTrue(!indexed.containsKey("updatedAt"), "nor what the hosts flush: " + indexed);
+    assertEquals(List.of(), executionsOf(controllerMachine, "routed-shared"), "no dedicated one");
+    // a host's status write, were it to pass the stream filter (which drops enrolled items)
+    DynamodbEvent modify = streamEvent("MODIFY", "7002", item("routed-shared"));
+    assertTrue(starter.handleRequest(modify, null).getBatchItemFailures().isEmpty());
+    assertEquals(1, executionsOf(jobMachine, "routed-shared-").size(), "starts nothing");
+    setRunning("routed-shared", false);
+    assertEquals(ExecutionStatus.SUCCEEDED, awaitEnd(execution, 5_000).status());
+    assertNoDuplicateTicks("routed-shared");
+  }
+
+  @Test
+  void a_dedicated_item_through_the_starter_starts_the_controller_state_machine() throws Exception {
+    putItem("routed-dedicated", 200, "DEDICATED");
+    DynamodbEvent insert = streamEvent("INSERT", "7101", item("routed-dedicated"));
+    assertTrue(starter.handleRequest(insert, null).getBatchItemFailures().isEmpty());
+    List<String> executions = executionsOf(controllerMachine, "routed-dedicated-");
+    assertEquals(1, executions.size(), "one controller execution: " + executions);
+    String name = executions.get(0).substring(executions.get(0).lastIndexOf(':') + 1);
+    await(
+        () -> controllerCalls.stream().anyMatch(c -> c.path("executionName").asText().equals(name)),
+        10_000,
+        "the controller's first window");
+    JsonNode window =
+        controllerCalls.stream()
+            .filter(c -> c.path("executionName").asText().equals(name))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("routed-dedicated", window.get("input").get("jobId").asText());
+    assertEquals(name, window.get("input").get("owner").asText());
+    assertEquals(List.of(), executionsOf(jobMachine, "routed-dedicated"), "no shared one");
+    assertTrue(!item("routed-dedicated").containsKey(Enrollments.TASK_TOKEN), "not enrolled");
+  }
+
+  @Test
+  void an_invalid_item_through_the_starter_is_marked_and_starts_nothing() throws Exception {
+    putItem("routed-invalid", 50, null);
+    DynamodbEvent insert = streamEvent("INSERT", "7201", item("routed-invalid"));
+    assertTrue(starter.handleRequest(insert, null).getBatchItemFailures().isEmpty());
+    assertEquals("INVALID", item("routed-invalid").get("status").s());
+    assertEquals(List.of(), executionsOf(jobMachine, "routed-invalid"));
+    assertEquals(List.of(), executionsOf(controllerMachine, "routed-invalid"));
+  }
+
   // ---- helpers
+
+  static void putItem(String jobId, long intervalMs, String placement) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("jobId", AttributeValue.fromS(jobId));
+    item.put("workerArn", AttributeValue.fromS(WORKER));
+    item.put("intervalMs", AttributeValue.fromN(Long.toString(intervalMs)));
+    item.put("running", AttributeValue.fromBool(true));
+    if (placement != null) {
+      item.put("placement", AttributeValue.fromS(placement));
+    }
+    dynamo.putItem(r -> r.tableName(jobsTable).item(item));
+  }
+
+  /** The stream record Lambda would deliver for a write that left {@code item}. */
+  static DynamodbEvent streamEvent(
+      String eventName, String sequence, Map<String, AttributeValue> item) {
+    Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image =
+        new HashMap<>();
+    item.forEach(
+        (k, v) -> {
+          var value =
+              new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue();
+          if (v.s() != null) {
+            value.setS(v.s());
+          } else if (v.n() != null) {
+            value.setN(v.n());
+          } else if (v.bool() != null) {
+            value.setBOOL(v.bool());
+          } else {
+            throw new IllegalArgumentException("a test item holds S, N and BOOL only: " + k);
+          }
+          image.put(k, value);
+        });
+    var stream = new com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord();
+    stream.setSequenceNumber(sequence);
+    stream.setNewImage(image);
+    var record = new DynamodbEvent.DynamodbStreamRecord();
+    record.setEventName(eventName);
+    record.setDynamodb(stream);
+    DynamodbEvent event = new DynamodbEvent();
+    event.setRecords(List.of(record));
+    return event;
+  }
+
+  static List<String> executionsOf(String machine, String namePrefix) {
+    return sfn.listExecutions(r -> r.stateMachineArn(machine)).executions().stream()
+        .filter(e -> e.name().startsWith(namePrefix))
+        .map(e -> e.executionArn())
+        .toList();
+  }
+
+  /** The dedicated controller's state machine, its window invoking the test's "controller". */
+  static String controllerDefinition(JsonNode template) {
+    com.fasterxml.jackson.databind.node.ObjectNode definition =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            StateMachineDefinition.of(template, Map.of("AWS::Partition", "aws"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode)
+            definition.get("States").get("ControllerWindow"))
+        .put("Resource", FUNCTIONS + "controller");
+    return definition.toString();
+  }
 
   static String startJob(String jobId, long intervalMs, String machine) {
     dynamo.putItem(
@@ -523,7 +686,25 @@ class SharedHostsLifecycleIT {
         .stateMachineArn();
   }
 
-  static void createJobsTableWithShardIndex(String name) {
+  /** The shard index's projection as the stack deploys it. */
+  static Projection shardIndexProjection(JsonNode template) {
+    for (JsonNode resource : template.get("Resources")) {
+      for (JsonNode index : resource.path("Properties").path("GlobalSecondaryIndexes")) {
+        if (index.get("IndexName").asText().equals(Enrollments.SHARD_INDEX)) {
+          JsonNode projection = index.get("Projection");
+          List<String> attributes = new ArrayList<>();
+          projection.path("NonKeyAttributes").forEach(a -> attributes.add(a.asText()));
+          return Projection.builder()
+              .projectionType(projection.get("ProjectionType").asText())
+              .nonKeyAttributes(attributes.isEmpty() ? null : attributes)
+              .build();
+        }
+      }
+    }
+    throw new AssertionError("no shard index in the template");
+  }
+
+  static void createJobsTableWithShardIndex(String name, Projection projection) {
     dynamo.createTable(
         r ->
             r.tableName(name)
@@ -542,7 +723,7 @@ class SharedHostsLifecycleIT {
                     GlobalSecondaryIndex.builder()
                         .indexName(Enrollments.SHARD_INDEX)
                         .keySchema(key(Enrollments.SHARD))
-                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                        .projection(projection)
                         .build()));
     dynamo.waiter().waitUntilTableExists(r -> r.tableName(name));
   }

@@ -77,6 +77,7 @@ class StateMachineHistoryIT {
         new Reconciler(
             new DynamoJobStore(table),
             new InMemoryExecutions(),
+            new InMemoryExecutions(),
             WorkerPolicy.allowing(List.of("log")),
             System::currentTimeMillis);
     ControllerHandler handler =

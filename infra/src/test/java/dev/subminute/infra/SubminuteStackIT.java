@@ -158,6 +158,17 @@ class SubminuteStackIT {
         passes(filter, StreamRecords.record("MODIFY", owned.replace("500", "250"), owned)),
         "user edit of a job its controller holds: the controller applies it");
     assertFalse(passes(filter, StreamRecords.record("REMOVE", null, running)), "delete");
+    String enrolled =
+        running
+            + ",\"status\":{\"S\":\"RUNNING\"},\"taskToken\":{\"S\":\"AQB8A\"},\"shard\":{\"N\":\"17\"}";
+    assertFalse(
+        passes(
+            filter,
+            StreamRecords.record("MODIFY", enrolled + ",\"ticks\":{\"N\":\"60\"}", enrolled)),
+        "a host's counts flush on a shared job");
+    assertFalse(
+        passes(filter, StreamRecords.record("MODIFY", enrolled.replace("500", "250"), enrolled)),
+        "user edit of an enrolled job: its host applies it");
   }
 
   @Test

@@ -19,8 +19,9 @@ public interface JobStore {
 
   /**
    * Takes or renews the job's lease for {@code owner} until {@code leaseUntil} and writes the
-   * status, if the item exists and no other owner holds a lease still valid at {@code nowMs}. This
-   * is the fence: false means another owner has the job and the caller must not fire.
+   * status, if the item exists, no other owner holds a lease still valid at {@code nowMs}, and the
+   * job is not enrolled on the shared hosts. This is the fence: false means another owner has the
+   * job and the caller must not fire.
    */
   boolean writeStatusAsOwner(
       String jobId, String owner, long leaseUntil, long nowMs, StatusUpdate update);

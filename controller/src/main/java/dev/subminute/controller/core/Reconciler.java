@@ -1,6 +1,7 @@
 package dev.subminute.controller.core;
 
 import dev.subminute.controller.time.WallClock;
+import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.StatusUpdate;
@@ -14,17 +15,30 @@ import java.util.Set;
 /**
  * Makes the executions match the table: starts jobs that should run and have no live lease, marks
  * bad items INVALID, and stops executions whose job is gone, stopped or owned by someone else. Runs
- * every minute on AWS and every second or so on the embedded runtime.
+ * every minute on AWS and every second or so on the embedded runtime. A job starts where its
+ * placement says: a dedicated controller's execution, or a shared job's execution that enrolls it
+ * on the shared hosts.
  */
 public final class Reconciler {
   private final JobStore store;
   private final Executions executions;
+  private final SharedExecutions shared;
   private final WorkerPolicy policy;
   private final WallClock clock;
 
-  public Reconciler(JobStore store, Executions executions, WorkerPolicy policy, WallClock clock) {
+  /**
+   * @param executions the dedicated controllers' executions, which this also lists and stops
+   * @param shared the shared jobs' executions, which end by themselves when their job ends
+   */
+  public Reconciler(
+      JobStore store,
+      Executions executions,
+      SharedExecutions shared,
+      WorkerPolicy policy,
+      WallClock clock) {
     this.store = store;
     this.executions = executions;
+    this.shared = shared;
     this.policy = policy;
     this.clock = clock;
   }
@@ -96,7 +110,8 @@ public final class Reconciler {
       // a job enrolled on the shared hosts (its execution parked on a task token) is theirs
       boolean enrolled = item.enrolled();
       if (!leased && !enrolled && !live.contains(jobId)) {
-        if (startJob(executions, jobId, "r" + nowMs / 60_000)) {
+        Job job = ((JobDecision.Run) decision).job();
+        if (startJob(executions, shared, job, "r" + nowMs / 60_000)) {
           started++;
         }
       }
@@ -136,12 +151,16 @@ public final class Reconciler {
   }
 
   /**
-   * Starts a job's execution under a name made of the job and a discriminator, so that the same
-   * record or the same reconcile minute starts nothing twice.
+   * Starts a job's execution where its placement runs it, under a name made of the job and a
+   * discriminator, so that the same record or the same reconcile minute starts nothing twice.
    */
-  public static boolean startJob(Executions executions, String jobId, String discriminator) {
-    String name = executionName(jobId, discriminator);
-    return executions.start(name, ControllerState.start(jobId, name));
+  static boolean startJob(
+      Executions dedicated, SharedExecutions shared, Job job, String discriminator) {
+    String name = executionName(job.jobId(), discriminator);
+    return switch (job.placement()) {
+      case SHARED -> shared.start(name, job.jobId());
+      case DEDICATED -> dedicated.start(name, ControllerState.start(job.jobId(), name));
+    };
   }
 
   static String executionName(String jobId, String discriminator) {

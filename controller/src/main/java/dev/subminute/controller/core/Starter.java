@@ -9,19 +9,34 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Starts a job's execution for a stream record whose new image should run. The execution name is
- * derived from the record, so a redelivered record starts nothing new; a second start for another
- * record of the same job is harmless, since the lease lets only one execution fire.
+ * Starts a job's execution for a stream record whose new image should run, where its placement runs
+ * it: an execution of the job state machine for a shared job (it enrolls the job on the shared
+ * hosts), of the controller state machine for a dedicated one. The execution name is derived from
+ * the record, so a redelivered record starts nothing new; a second start for another record of the
+ * same job is harmless, since the lease (dedicated) or the enrollment (shared) lets only one
+ * execution fire, and a job never runs in both placements at once (see {@link
+ * JobStore#writeStatusAsOwner}).
  */
 public final class Starter {
   private final JobStore store;
   private final Executions executions;
+  private final SharedExecutions shared;
   private final WorkerPolicy policy;
   private final WallClock clock;
 
-  public Starter(JobStore store, Executions executions, WorkerPolicy policy, WallClock clock) {
+  /**
+   * @param executions the dedicated controllers' executions
+   * @param shared the shared jobs' executions
+   */
+  public Starter(
+      JobStore store,
+      Executions executions,
+      SharedExecutions shared,
+      WorkerPolicy policy,
+      WallClock clock) {
     this.store = store;
     this.executions = executions;
+    this.shared = shared;
     this.policy = policy;
     this.clock = clock;
   }
@@ -65,10 +80,10 @@ public final class Starter {
     if (newImage.enrolled()) {
       return Outcome.ALREADY_RUNNING; // enrolled on the shared hosts, which fire it
     }
-    String jobId = ((JobDecision.Run) decision).job().jobId();
     String discriminator =
         Hashing.sha256().hashString(recordId, StandardCharsets.UTF_8).toString().substring(0, 12);
-    return Reconciler.startJob(executions, jobId, discriminator)
+    return Reconciler.startJob(
+            executions, shared, ((JobDecision.Run) decision).job(), discriminator)
         ? Outcome.STARTED
         : Outcome.ALREADY_STARTED;
   }

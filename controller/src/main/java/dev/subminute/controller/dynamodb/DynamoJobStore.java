@@ -3,7 +3,6 @@ package dev.subminute.controller.dynamodb;
 import dev.subminute.controller.core.JobStore;
 import dev.subminute.controller.core.StorageException;
 import dev.subminute.controller.core.StoredItem;
-import dev.subminute.controller.host.dynamodb.Enrollments;
 import dev.subminute.model.JobValidator;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
@@ -30,7 +29,7 @@ public final class DynamoJobStore implements JobStore {
         id == null ? null : id.s(),
         JobValidator.validate(item),
         JobStatusView.of(item),
-        item.containsKey(Enrollments.TASK_TOKEN));
+        item.containsKey(JobTable.TASK_TOKEN));
   }
 
   @Override

@@ -155,7 +155,11 @@ public final class ControllerHandler implements RequestStreamHandler {
                   "no state machine ARN: pass it as stateMachineArn or set STATE_MACHINE_ARN");
             }
             return new Reconciler(
-                store, new SfnExecutions(sfn, stateMachine), policy, WallClock.SYSTEM);
+                store,
+                new SfnExecutions(sfn, stateMachine),
+                env.sharedExecutions(sfn),
+                policy,
+                WallClock.SYSTEM);
           };
       return new Components(dedicated.controller(), reconcilers, dedicated.time());
     }

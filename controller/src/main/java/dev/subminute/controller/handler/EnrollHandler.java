@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * The job state machine's enrollment, called with {@code lambda:invoke.waitForTaskToken}: writes
  * the task token, the execution and the job's shard on the item, where the host holding that shard
  * finds it within a second; the execution then parks until someone completes the token. An item
- * already deleted completes it at once.
+ * already deleted, or held by a dedicated controller, completes it at once; an older execution
+ * enrolled for the same job (a second start) is completed, so one execution stays parked per job.
  *
  * <p>Input: {@code {"jobId": "...", "taskToken": "...", "execution": "..."}}.
  */
@@ -65,11 +66,33 @@ public final class EnrollHandler implements RequestStreamHandler {
               + request);
     }
     int shard = Shards.of(jobId, shards);
-    boolean enrolled = enrollments.enroll(jobId, shard, execution, token, clock.wallMillis());
-    if (!enrolled) {
-      tokens.complete(
-          token, new JobEnding(JobEnding.DELETED, "The item was deleted before it was enrolled."));
+    Enrollments.Outcome outcome =
+        enrollments.enroll(jobId, shard, execution, token, clock.wallMillis());
+    switch (outcome.kind()) {
+      case ENROLLED -> {
+        if (outcome.replacedToken() != null) {
+          tokens.complete(
+              outcome.replacedToken(),
+              new JobEnding(
+                  JobEnding.SUPERSEDED,
+                  "Execution " + execution + " enrolled the job after this one and runs it now."));
+        }
+      }
+      case GONE ->
+          tokens.complete(
+              token,
+              new JobEnding(JobEnding.DELETED, "The item was deleted before it was enrolled."));
+      case HELD_BY_DEDICATED ->
+          tokens.complete(
+              token,
+              new JobEnding(
+                  JobEnding.DEDICATED,
+                  "The job runs on its dedicated controller "
+                      + outcome.owner()
+                      + "; a change of placement applies when the job next starts (set running"
+                      + " to false, then to true)."));
     }
+    boolean enrolled = outcome.kind() == Enrollments.Outcome.Kind.ENROLLED;
     ObjectNode result = JSON.createObjectNode().put("jobId", jobId).put("enrolled", enrolled);
     return result.put("shard", shard);
   }

@@ -37,11 +37,13 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
 
   public ReconcilerHandler() {
     Environment env = Environment.fromSystem();
+    SfnClient sfn = SfnClient.create();
     this.table = new JobTable(DynamoClients.aws(), env.tableName());
     this.reconciler =
         new Reconciler(
             new DynamoJobStore(table),
-            new SfnExecutions(SfnClient.create(), env.stateMachineArn()),
+            new SfnExecutions(sfn, env.stateMachineArn()),
+            env.sharedExecutions(sfn),
             env.workerPolicy(),
             System::currentTimeMillis);
   }

@@ -23,11 +23,13 @@ public final class StarterHandler implements RequestHandler<DynamodbEvent, Strea
 
   public StarterHandler() {
     Environment env = Environment.fromSystem();
+    SfnClient sfn = SfnClient.create();
     JobTable table = new JobTable(DynamoClients.aws(), env.tableName());
     this.starter =
         new Starter(
             new DynamoJobStore(table),
-            new SfnExecutions(SfnClient.create(), env.stateMachineArn()),
+            new SfnExecutions(sfn, env.stateMachineArn()),
+            env.sharedExecutions(sfn),
             env.workerPolicy(),
             System::currentTimeMillis);
   }

@@ -7,14 +7,21 @@ import dev.subminute.model.JobStatus;
 import java.util.Optional;
 
 /**
- * Why a shared job ended, as its parked execution is told: {@code STOPPED} and {@code DELETED} end
- * the execution SUCCEEDED with the reason in its output, {@code INVALID} and {@code FAILED} end it
- * FAILED with the reason as its cause.
+ * Why a shared job ended, as its parked execution is told: {@code STOPPED}, {@code DELETED}, {@code
+ * DEDICATED} and {@code SUPERSEDED} end the execution SUCCEEDED with the reason in its output,
+ * {@code INVALID} and {@code FAILED} end it FAILED with the reason as its cause.
  *
  * @param outcome a job status, or {@code DELETED} for a deleted item
  */
 public record JobEnding(String outcome, String reason) {
   public static final String DELETED = "DELETED";
+
+  /** The job runs on a dedicated controller: this execution never ran it. */
+  public static final String DEDICATED = "DEDICATED";
+
+  /** A later execution of the same job enrolled it and runs it: this one ends. */
+  public static final String SUPERSEDED = "SUPERSEDED";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The ending a decision means for a parked execution; empty while the job should run. */

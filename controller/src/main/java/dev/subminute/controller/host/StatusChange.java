@@ -36,13 +36,18 @@ public record StatusChange(
         newerStatus ? newer.status : status,
         newerStatus ? newer.reason : reason,
         newerStatus ? newer.whileRunning : whileRunning,
-        newer.lastTickAt == null
-            ? lastTickAt
-            : lastTickAt == null ? newer.lastTickAt : Math.max(lastTickAt, newer.lastTickAt),
+        later(lastTickAt, newer.lastTickAt),
         ticks + newer.ticks,
         missed + newer.missed,
         invokeErrors + newer.invokeErrors,
         newer.driftP99Ms != null ? newer.driftP99Ms : driftP99Ms);
+  }
+
+  private static Long later(Long a, Long b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null ? a : Long.valueOf(Math.max(a, b));
   }
 
   public boolean hasCounts() {

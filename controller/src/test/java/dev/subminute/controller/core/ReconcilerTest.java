@@ -32,13 +32,55 @@ class ReconcilerTest {
         new Reconciler(
             new DynamoJobStore(table),
             executions,
+            executions,
             WorkerPolicy.allowing(List.of("log")),
             () -> NOW);
   }
 
+  /** A job on its own controller: most of these tests are about dedicated executions. */
   void put(String id, boolean running) {
+    putShared(id, running);
+    setPlacement(id, "DEDICATED");
+  }
+
+  void putShared(String id, boolean running) {
     table.putIfAbsent(
         JobItem.builder().jobId(id).workerArn("log").intervalMs(1000L).running(running).build());
+  }
+
+  void setPlacement(String id, String placement) {
+    table
+        .client()
+        .updateItem(
+            r ->
+                r.tableName(table.name())
+                    .key(Map.of("jobId", AttributeValue.fromS(id)))
+                    .updateExpression("SET placement = :p")
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(placement))));
+  }
+
+  @Test
+  void
+      a_shared_job_starts_an_execution_of_the_job_state_machine_and_a_dedicated_one_a_controller() {
+    putShared("shared", true);
+    put("dedicated", true);
+    Reconciler.Outcome outcome = reconciler.reconcileOnce();
+    assertEquals(2, outcome.started());
+    String minute = "r" + NOW / 60_000;
+    assertEquals(Map.of("shared-" + minute, "shared"), executions.startedShared);
+    assertEquals(Set.of("dedicated-" + minute), executions.started.keySet());
+    assertEquals("dedicated", executions.started.get("dedicated-" + minute).jobId());
+    assertEquals(0, reconciler.reconcileOnce().started(), "the same minute starts nothing twice");
+  }
+
+  @Test
+  void a_shared_job_held_by_a_live_dedicated_lease_is_not_started_on_the_hosts() {
+    putShared("moved", true);
+    table.writeStatusAsOwner(
+        "moved", "moved-x", NOW + 30_000, NOW, StatusUpdate.of(JobStatus.RUNNING, "ticking"));
+    executions.start("moved-x", ControllerState.start("moved", "moved-x"));
+    assertEquals(0, reconciler.reconcileOnce().started());
+    assertEquals(Map.of(), executions.startedShared);
   }
 
   @Test
@@ -58,7 +100,7 @@ class ReconcilerTest {
   }
 
   @Test
-  void a_job_enrolled_on_the_shared_hosts_gets_no_dedicated_execution() {
+  void a_job_enrolled_on_the_shared_hosts_gets_no_execution_of_either_placement() {
     put("shared", true);
     table
         .client()
@@ -76,6 +118,8 @@ class ReconcilerTest {
                             ":t",
                             software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
                                 "token-1"))));
+    assertEquals(0, reconciler.reconcileOnce().started());
+    setPlacement("shared", "SHARED");
     assertEquals(0, reconciler.reconcileOnce().started());
   }
 
@@ -203,6 +247,7 @@ class ReconcilerTest {
                 executions.stop(execution, cause);
               }
             },
+            executions,
             WorkerPolicy.allowing(List.of("log")),
             () -> NOW);
     keepsListing.reconcileOnce();

@@ -18,6 +18,7 @@ import dev.subminute.model.testing.SharedDynalite;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -56,10 +57,26 @@ class DynamoJobStoreTest {
 
   @Test
   void an_item_with_a_task_token_is_enrolled_on_the_shared_hosts() {
-    Map<String, AttributeValue> enrolled = new java.util.HashMap<>(item("b"));
-    enrolled.put("taskToken", AttributeValue.fromS("token-1"));
+    Map<String, AttributeValue> enrolled = new HashMap<>(item("b"));
+    enrolled.put(JobTable.TASK_TOKEN, AttributeValue.fromS("token-1"));
 
     assertTrue(DynamoJobStore.item(enrolled).enrolled());
+  }
+
+  @Test
+  void an_enrolled_item_is_never_leased_by_a_dedicated_controller() {
+    JobTable table = SharedDynalite.newTable("store-enrolled");
+    DynamoJobStore store = new DynamoJobStore(table);
+    Map<String, AttributeValue> enrolled = new HashMap<>(item("c"));
+    enrolled.put(JobTable.TASK_TOKEN, AttributeValue.fromS("token-1"));
+    SharedDynalite.putRaw(table, enrolled);
+
+    assertFalse(
+        store.writeStatusAsOwner(
+            "c", "exec-c", 9_000, 1_000, StatusUpdate.of(JobStatus.RUNNING, "ok")));
+    StoredItem read = store.read("c").orElseThrow();
+    assertTrue(read.enrolled());
+    assertNull(read.status().owner());
   }
 
   @Test

@@ -41,6 +41,7 @@ class ControllerHandlerTest {
         new Reconciler(
             new DynamoJobStore(table),
             executions,
+            executions,
             WorkerPolicy.allowing(List.of("log")),
             System::currentTimeMillis);
     handler = new ControllerHandler(local.controller, arn -> reconciler, local.time);
@@ -113,7 +114,7 @@ class ControllerHandlerTest {
     JsonNode out = call("{}", 900_000);
     assertEquals("STOP", out.get("action").asText());
     assertTrue(out.get("reason").asText().contains("started 2"), out.toString());
-    assertEquals(2, executions.started.size());
+    assertEquals(2, executions.startedShared.size(), "shared jobs: the job state machine's");
   }
 
   /** The state of an execution whose next window is its last before it continues as new. */

@@ -33,6 +33,7 @@ class ReconcilerHandlerTest {
             new Reconciler(
                 new DynamoJobStore(table),
                 executions,
+                executions,
                 WorkerPolicy.allowing(List.of("arn:aws:lambda:*:function:subminute-worker-*")),
                 System::currentTimeMillis));
     List<String> answers = new CopyOnWriteArrayList<>();
@@ -66,7 +67,7 @@ class ReconcilerHandlerTest {
               null);
       assertTrue(result.startsWith("SUCCESS"), result);
       assertEquals("500", table.get("demo-probe").orElseThrow().get("intervalMs").n());
-      assertEquals(1, executions.started.size());
+      assertEquals(1, executions.startedShared.size(), "the demo job is shared, the default");
       assertEquals(1, answers.size());
       assertTrue(answers.get(0).startsWith("PUT "));
       JsonNode body = new ObjectMapper().readTree(answers.get(0).substring(4));
@@ -88,6 +89,7 @@ class ReconcilerHandlerTest {
             new Reconciler(
                 new DynamoJobStore(table),
                 executions,
+                executions,
                 WorkerPolicy.allowing(List.of("log")),
                 System::currentTimeMillis));
     assertEquals(
@@ -105,6 +107,7 @@ class ReconcilerHandlerTest {
             table,
             new Reconciler(
                 new DynamoJobStore(table),
+                executions,
                 executions,
                 WorkerPolicy.allowing(List.of("arn:aws:lambda:*:function:subminute-worker-*")),
                 System::currentTimeMillis));
@@ -162,6 +165,7 @@ class ReconcilerHandlerTest {
             table,
             new Reconciler(
                 new DynamoJobStore(table),
+                new InMemoryExecutions(),
                 new InMemoryExecutions(),
                 WorkerPolicy.allowing(List.of("log")),
                 System::currentTimeMillis));

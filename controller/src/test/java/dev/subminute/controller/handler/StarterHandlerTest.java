@@ -17,6 +17,7 @@ import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.io.InputStream;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,7 @@ class StarterHandlerTest {
             new Starter(
                 new DynamoJobStore(table),
                 executions,
+                executions,
                 WorkerPolicy.allowing(List.of("log")),
                 System::currentTimeMillis));
     for (String id : List.of("poll-1", "broken", "paused")) {
@@ -55,14 +57,38 @@ class StarterHandlerTest {
   }
 
   @Test
-  void insert_with_running_true_starts_one_execution_under_a_deterministic_name() throws Exception {
+  void insert_of_a_shared_job_starts_one_job_state_machine_execution_under_a_deterministic_name()
+      throws Exception {
     StreamsEventResponse response = handler.handleRequest(batch(), null);
     assertEquals(List.of(), response.getBatchItemFailures());
+    assertEquals(Map.of(), executions.started, "no dedicated controller for a shared job");
+    assertEquals(1, executions.startedShared.size());
+    String name = executions.startedShared.keySet().iterator().next();
+    assertTrue(name.startsWith("poll-1-"), name);
+    assertEquals("poll-1", executions.startedShared.get(name));
+  }
+
+  @Test
+  void a_dedicated_job_starts_one_controller_execution_under_a_deterministic_name() {
+    Starter starter =
+        new Starter(
+            new DynamoJobStore(table),
+            executions,
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            () -> 1);
+    Map<String, AttributeValue> image = runningImage("own", "DEDICATED");
+    assertEquals(
+        Starter.Outcome.STARTED, starter.onRecord("INSERT", "7", DynamoJobStore.item(image)));
+    assertEquals(
+        Starter.Outcome.ALREADY_STARTED,
+        starter.onRecord("INSERT", "7", DynamoJobStore.item(image)));
+    assertEquals(Map.of(), executions.startedShared);
     assertEquals(1, executions.started.size());
     String name = executions.started.keySet().iterator().next();
-    assertTrue(name.startsWith("poll-1-"), name);
+    assertTrue(name.startsWith("own-"), name);
     ControllerState input = executions.started.get(name);
-    assertEquals("poll-1", input.jobId());
+    assertEquals("own", input.jobId());
     assertEquals(name, input.owner());
   }
 
@@ -70,7 +96,35 @@ class StarterHandlerTest {
   void a_redelivered_batch_starts_nothing_new() throws Exception {
     handler.handleRequest(batch(), null);
     handler.handleRequest(batch(), null);
-    assertEquals(1, executions.started.size());
+    assertEquals(1, executions.startedShared.size());
+    assertEquals(0, executions.started.size());
+  }
+
+  @Test
+  void a_job_enrolled_on_the_shared_hosts_starts_nothing_whatever_its_placement_now() {
+    Starter starter =
+        new Starter(
+            new DynamoJobStore(table),
+            executions,
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            () -> 1);
+    Map<String, AttributeValue> image = new HashMap<>(runningImage("poll-1", "DEDICATED"));
+    image.put(JobTable.TASK_TOKEN, AttributeValue.fromS("token-1"));
+    assertEquals(
+        Starter.Outcome.ALREADY_RUNNING,
+        starter.onRecord("MODIFY", "8", DynamoJobStore.item(image)));
+    assertEquals(Map.of(), executions.started);
+    assertEquals(Map.of(), executions.startedShared);
+  }
+
+  static Map<String, AttributeValue> runningImage(String jobId, String placement) {
+    return Map.of(
+        "jobId", AttributeValue.fromS(jobId),
+        "workerArn", AttributeValue.fromS("log"),
+        "intervalMs", AttributeValue.fromN("1000"),
+        "running", AttributeValue.fromBool(true),
+        "placement", AttributeValue.fromS(placement));
   }
 
   @Test
@@ -85,9 +139,8 @@ class StarterHandlerTest {
   @Test
   void remove_and_running_false_start_nothing() throws Exception {
     handler.handleRequest(batch(), null);
-    assertTrue(
-        executions.started.keySet().stream()
-            .noneMatch(n -> n.startsWith("paused") || n.startsWith("gone")));
+    assertEquals(List.of("poll-1"), List.copyOf(executions.startedShared.values()));
+    assertEquals(Map.of(), executions.started);
   }
 
   @Test
@@ -95,6 +148,7 @@ class StarterHandlerTest {
     Starter starter =
         new Starter(
             new DynamoJobStore(table),
+            executions,
             executions,
             WorkerPolicy.allowing(List.of("log")),
             () -> 1_000);
@@ -110,6 +164,7 @@ class StarterHandlerTest {
         Starter.Outcome.ALREADY_RUNNING,
         starter.onRecord("MODIFY", "9", DynamoJobStore.item(image)));
     assertEquals(0, executions.started.size());
+    assertEquals(0, executions.startedShared.size(), "nor on the shared hosts: SHARED by default");
   }
 
   @Test
@@ -135,6 +190,9 @@ class StarterHandlerTest {
             new Starter(
                 new DynamoJobStore(table),
                 failing,
+                (name, jobId) -> {
+                  throw new IllegalStateException("throttled");
+                },
                 WorkerPolicy.allowing(List.of("log")),
                 System::currentTimeMillis));
     StreamsEventResponse response = flaky.handleRequest(batch(), null);

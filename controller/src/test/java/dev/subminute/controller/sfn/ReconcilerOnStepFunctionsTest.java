@@ -127,7 +127,8 @@ class ReconcilerOnStepFunctionsTest {
                             "jobId", AttributeValue.fromS("new-job"),
                             "workerArn", AttributeValue.fromS("log"),
                             "intervalMs", AttributeValue.fromN("1000"),
-                            "running", AttributeValue.fromBool(true)))
+                            "running", AttributeValue.fromBool(true),
+                            "placement", AttributeValue.fromS("DEDICATED")))
                     .build())
             .build());
     for (int from = 0; from < puts.size(); from += 25) {
@@ -156,6 +157,9 @@ class ReconcilerOnStepFunctionsTest {
         new Reconciler(
             new DynamoJobStore(table),
             executions,
+            (name, jobId) -> {
+              throw new AssertionError("every job here is dedicated: " + jobId);
+            },
             WorkerPolicy.allowing(List.of("log")),
             () -> NOW);
     long startedAt = System.nanoTime();
@@ -189,6 +193,7 @@ class ReconcilerOnStepFunctionsTest {
         "workerArn", AttributeValue.fromS("log"),
         "intervalMs", AttributeValue.fromN("3600000"),
         "running", AttributeValue.fromBool(true),
+        "placement", AttributeValue.fromS("DEDICATED"),
         "status", AttributeValue.fromS("RUNNING"),
         "owner", AttributeValue.fromS(owner(jobId)),
         "leaseUntil", AttributeValue.fromN(Long.toString(NOW + 3_600_000)));

@@ -60,6 +60,13 @@ public final class SoakCommand implements Callable<Integer> {
       description = "host window (default ${DEFAULT-VALUE})")
   long windowMs;
 
+  @Option(
+      names = "--aligned",
+      description =
+          "every job at offset 0, all ticking at the same instant each second (default: offsets"
+              + " spread over the second on a 10 ms grain, as the load test's plan does)")
+  boolean aligned;
+
   /** One request the outside server received: job, planned instant, arrival (epoch µs). */
   record Arrival(String jobId, long plannedAt, long arrivedMicros) {}
 
@@ -199,7 +206,8 @@ public final class SoakCommand implements Callable<Integer> {
     for (int i = 0; i < jobs; i++) {
       Set<Long> got = byJob.getOrDefault("soak-" + i, Set.of());
       long jobMissed = 0;
-      for (long t = (from / 1_000 + 1) * 1_000; t < to; t += 1_000) {
+      long offset = aligned ? 0 : i % 100 * 10;
+      for (long t = (from / 1_000 + 1) * 1_000 + offset; t < to; t += 1_000) {
         if (!got.contains(t)) {
           jobMissed++;
         }
@@ -239,18 +247,31 @@ public final class SoakCommand implements Callable<Integer> {
                               "jobId", AttributeValue.fromS("soak-" + i),
                               "workerArn", AttributeValue.fromS(HttpPoll.NAME),
                               "intervalMs", AttributeValue.fromN("1000"),
+                              "offsetMs", AttributeValue.fromN(aligned ? "0" : offsetMs(i)),
                               "running", AttributeValue.fromBool(true),
                               "payload",
                                   AttributeValue.fromM(Map.of("url", AttributeValue.fromS(url)))))
                       .build())
               .build());
       if (batch.size() == 25 || i == jobs - 1) {
-        List<WriteRequest> page = List.copyOf(batch);
-        table.client().batchWriteItem(r -> r.requestItems(Map.of(table.name(), page)));
+        Map<String, List<WriteRequest>> page = Map.of(table.name(), List.copyOf(batch));
+        while (!page.isEmpty()) {
+          Map<String, List<WriteRequest>> request = page;
+          page = table.client().batchWriteItem(r -> r.requestItems(request)).unprocessedItems();
+        }
         batch.clear();
       }
     }
+    System.out.printf(
+        "wrote %d jobs in %d ms (%s)%n",
+        jobs,
+        System.currentTimeMillis() - written,
+        aligned ? "all at offset 0" : "offsets spread over the second on a 10 ms grain");
     return written;
+  }
+
+  private static String offsetMs(int job) {
+    return Integer.toString(job % 100 * 10);
   }
 
   /** Sets running = false on every job; returns when the last write landed. */

@@ -73,11 +73,18 @@ public final class JobTable {
           UPDATED_AT);
 
   /**
+   * The parked execution's task token, written by a shared job's enrollment and removed when it
+   * ends: while it is on the item, the shared hosts run the job and no dedicated controller may.
+   */
+  public static final String TASK_TOKEN = "taskToken";
+
+  /**
    * No owner holds the job's lease at {@code :now}: none is named, the lease ran out, or either
    * attribute has a type no controller writes (a hand edit), which counts as absent rather than as
-   * a lease held forever.
+   * a lease held forever. Its names: {@code #owner}, {@code #lease}; its values: {@code :now},
+   * {@code :string} ("S"), {@code :number} ("N").
    */
-  private static final String NOT_HELD =
+  public static final String NOT_HELD =
       "(attribute_not_exists(#owner) OR NOT attribute_type(#owner, :string)"
           + " OR NOT attribute_type(#lease, :number) OR #lease < :now)";
 
@@ -274,8 +281,9 @@ public final class JobTable {
 
   /**
    * Takes or renews the job's lease for {@code owner} until {@code leaseUntil} and writes the
-   * status, if the item exists and no other owner holds a lease that is still valid at {@code
-   * nowMs}. This is the fence: false means another owner has the job and the caller must not fire.
+   * status, if the item exists, no other owner holds a lease that is still valid at {@code nowMs},
+   * and the job is not enrolled on the shared hosts. This is the fence: false means another owner
+   * has the job and the caller must not fire.
    */
   public boolean writeStatusAsOwner(
       String jobId, String owner, long leaseUntil, long nowMs, StatusUpdate update) {
@@ -284,7 +292,11 @@ public final class JobTable {
     e.set(LEASE_UNTIL, number(leaseUntil));
     e.values.put(":me", AttributeValue.fromS(owner));
     e.values.put(":now", number(nowMs));
-    String condition = "attribute_exists(#id) AND (" + NOT_HELD + " OR #owner = :me)";
+    String condition =
+        "attribute_exists(#id) AND attribute_not_exists(#token) AND ("
+            + NOT_HELD
+            + " OR #owner = :me)";
+    e.names.put("#token", TASK_TOKEN);
     e.names.put("#owner", OWNER);
     e.names.put("#lease", LEASE_UNTIL);
     e.values.put(":string", AttributeValue.fromS("S"));

@@ -172,6 +172,25 @@ class JobTableTest {
   }
 
   @Test
+  void no_lease_is_taken_or_renewed_on_a_job_enrolled_on_the_shared_hosts() {
+    table.putIfAbsent(job("e"));
+    StatusUpdate running = StatusUpdate.of(JobStatus.RUNNING, "ticking");
+    assertTrue(table.writeStatusAsOwner("e", "a", 5_000, 1_000, running));
+    // the lease lapses (a dedicated execution parked in a Wait state) and the job is enrolled
+    table
+        .client()
+        .updateItem(
+            r ->
+                r.tableName(table.name())
+                    .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS("e")))
+                    .updateExpression("SET #token = :t")
+                    .expressionAttributeNames(Map.of("#token", JobTable.TASK_TOKEN))
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromS("token-1"))));
+    assertFalse(table.writeStatusAsOwner("e", "a", 9_000, 6_000, running), "a may not renew");
+    assertFalse(table.writeStatusAsOwner("e", "b", 9_000, 6_000, running), "nor b take it");
+  }
+
+  @Test
   void release_adds_the_last_counts() {
     table.putIfAbsent(job("r"));
     table.writeStatusAsOwner(

@@ -5,11 +5,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * A shared job's enrollment on its own item: the parked execution's task token, the execution's
@@ -18,10 +21,26 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * exactly while an execution is parked on it.
  */
 public final class Enrollments {
-  public static final String TASK_TOKEN = "taskToken";
+  public static final String TASK_TOKEN = JobTable.TASK_TOKEN;
   public static final String EXECUTION = "execution";
   public static final String SHARD = "shard";
   public static final String SHARD_INDEX = "shard-index";
+
+  /**
+   * What the shard index carries besides its keys ({@code jobId}, {@code shard}): all a host reads
+   * every second to run a job and to see it end, that is the user's attributes (with the version
+   * their writes bump) and the status and reason it compares before writing them again. Not the
+   * task token, read from the table when a job ends (rare), nor the counts, {@code lastTickAt} and
+   * {@code updatedAt} that the hosts' flushes write: those writes touch the table only, and the
+   * per-second Query reads a few hundred bytes a job instead of the whole item. Without {@code
+   * lastTickAt}, a host taking over a dead host's shard counts its jobs' missed ticks from that
+   * host's last lease renewal. The stack's index projects exactly these.
+   */
+  public static final List<String> SHARD_INDEX_ATTRIBUTES =
+      Stream.concat(
+              JobTable.USER_ATTRIBUTES.stream(),
+              Stream.of(JobTable.VERSION, JobTable.STATUS, JobTable.STATUS_REASON))
+          .toList();
 
   private final DynamoDbClient client;
   private final String tableName;
@@ -31,36 +50,84 @@ public final class Enrollments {
     this.tableName = tableName;
   }
 
-  /** Writes the enrollment (status attributes only); false if the item is gone. */
-  public boolean enroll(String jobId, int shard, String execution, String taskToken, long nowMs) {
-    try {
-      client.updateItem(
-          r ->
-              r.tableName(tableName)
-                  .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
-                  .updateExpression(
-                      "SET #token = :token, #exec = :exec, #shard = :shard, #at = :at")
-                  .conditionExpression("attribute_exists(#id)")
-                  .expressionAttributeNames(
-                      Map.of(
-                          "#id", JobTable.JOB_ID,
-                          "#token", TASK_TOKEN,
-                          "#exec", EXECUTION,
-                          "#shard", SHARD,
-                          "#at", JobTable.UPDATED_AT))
-                  .expressionAttributeValues(
-                      Map.of(
-                          ":token", AttributeValue.fromS(taskToken),
-                          ":exec", AttributeValue.fromS(execution),
-                          ":shard", AttributeValue.fromN(Integer.toString(shard)),
-                          ":at", AttributeValue.fromN(Long.toString(nowMs)))));
-      return true;
-    } catch (ConditionalCheckFailedException gone) {
-      return false;
+  /**
+   * What an enrollment found.
+   *
+   * @param owner for {@link Kind#HELD_BY_DEDICATED}, the dedicated execution that holds the lease
+   * @param replacedToken for {@link Kind#ENROLLED}, the token of another execution enrolled before
+   *     this one (a second start of the same job), whose execution must end; else null
+   */
+  public record Outcome(Kind kind, String owner, String replacedToken) {
+    public enum Kind {
+      ENROLLED,
+      GONE,
+      HELD_BY_DEDICATED
     }
   }
 
-  /** Every item enrolled in the shard, read from the shard index. */
+  /**
+   * Writes the enrollment (status attributes only), unless the item is gone or a dedicated
+   * controller holds a live lease on it: a job never runs in both placements at once.
+   */
+  public Outcome enroll(String jobId, int shard, String execution, String taskToken, long nowMs) {
+    Map<String, String> names = new HashMap<>();
+    names.put("#id", JobTable.JOB_ID);
+    names.put("#token", TASK_TOKEN);
+    names.put("#exec", EXECUTION);
+    names.put("#shard", SHARD);
+    names.put("#at", JobTable.UPDATED_AT);
+    names.put("#owner", JobTable.OWNER);
+    names.put("#lease", JobTable.LEASE_UNTIL);
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":token", AttributeValue.fromS(taskToken));
+    values.put(":exec", AttributeValue.fromS(execution));
+    values.put(":shard", AttributeValue.fromN(Integer.toString(shard)));
+    values.put(":at", AttributeValue.fromN(Long.toString(nowMs)));
+    values.put(":now", AttributeValue.fromN(Long.toString(nowMs)));
+    values.put(":string", AttributeValue.fromS("S"));
+    values.put(":number", AttributeValue.fromS("N"));
+    try {
+      Map<String, AttributeValue> old =
+          client
+              .updateItem(
+                  r ->
+                      r.tableName(tableName)
+                          .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
+                          .updateExpression(
+                              "SET #token = :token, #exec = :exec, #shard = :shard, #at = :at")
+                          .conditionExpression("attribute_exists(#id) AND " + JobTable.NOT_HELD)
+                          .expressionAttributeNames(names)
+                          .expressionAttributeValues(values)
+                          .returnValues(ReturnValue.UPDATED_OLD))
+              .attributes();
+      AttributeValue oldToken = old == null ? null : old.get(TASK_TOKEN);
+      AttributeValue oldExecution = old == null ? null : old.get(EXECUTION);
+      boolean replaced =
+          oldToken != null
+              && oldToken.s() != null
+              && (oldExecution == null || !execution.equals(oldExecution.s()));
+      return new Outcome(Outcome.Kind.ENROLLED, null, replaced ? oldToken.s() : null);
+    } catch (ConditionalCheckFailedException refused) {
+      Map<String, AttributeValue> item =
+          client
+              .getItem(
+                  r ->
+                      r.tableName(tableName)
+                          .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
+                          .consistentRead(true))
+              .item();
+      if (item == null || item.isEmpty()) {
+        return new Outcome(Outcome.Kind.GONE, null, null);
+      }
+      AttributeValue owner = item.get(JobTable.OWNER);
+      return new Outcome(Outcome.Kind.HELD_BY_DEDICATED, owner == null ? null : owner.s(), null);
+    }
+  }
+
+  /**
+   * Every item enrolled in the shard, read from the shard index: the keys and {@link
+   * #SHARD_INDEX_ATTRIBUTES} of each.
+   */
   public List<Map<String, AttributeValue>> shardItems(int shard) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     Map<String, AttributeValue> start = null;
@@ -81,6 +148,22 @@ public final class Enrollments {
       start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
     } while (start != null);
     return items;
+  }
+
+  /** The task token the job's execution is parked on, read consistently from the table. */
+  public Optional<String> taskToken(String jobId) {
+    AttributeValue token =
+        client
+            .getItem(
+                r ->
+                    r.tableName(tableName)
+                        .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
+                        .projectionExpression("#token")
+                        .expressionAttributeNames(Map.of("#token", TASK_TOKEN))
+                        .consistentRead(true))
+            .item()
+            .get(TASK_TOKEN);
+    return token == null || token.s() == null ? Optional.empty() : Optional.of(token.s());
   }
 
   /**

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * What a host on AWS learns each second: the items of the shards it holds, one Query per shard on
  * the shard index, never a read per job. An enrolled job that should no longer run has its parked
- * execution told why, and leaves the index.
+ * execution told why (its token read from the table then), and leaves the index.
  */
 public final class ShardIndexFeed {
   private final Enrollments enrollments;
@@ -41,13 +41,17 @@ public final class ShardIndexFeed {
     host.offerItems(jobs.storedJobs(items));
     int ended = 0;
     for (Map<String, AttributeValue> item : items) {
-      AttributeValue token = item.get(Enrollments.TASK_TOKEN);
       Optional<JobEnding> ending =
           JobEnding.of(JobDecision.of(Optional.of(DynamoJobStore.item(item)), policy));
-      if (token != null && token.s() != null && ending.isPresent()) {
-        tokens.complete(token.s(), ending.get()); // a token no longer waiting is released too
-        enrollments.release(item.get(JobTable.JOB_ID).s(), token.s());
-        ended++;
+      if (ending.isPresent()) {
+        // the index carries no token: read it now, once per ended job
+        String jobId = item.get(JobTable.JOB_ID).s();
+        Optional<String> token = enrollments.taskToken(jobId);
+        if (token.isPresent()) {
+          tokens.complete(token.get(), ending.get()); // a token no longer waiting is released too
+          enrollments.release(jobId, token.get());
+          ended++;
+        }
       }
     }
     return ended;
