@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.handler.ControllerHandler;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.controller.testing.LocalController;
@@ -70,7 +71,7 @@ class LocalStateMachineIT {
     executions = new InMemoryExecutions();
     Reconciler reconciler =
         new Reconciler(
-            table,
+            new DynamoJobStore(table),
             executions,
             executions,
             WorkerPolicy.allowing(List.of("log")),

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.Starter;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.handler.DeletedJobsHandler;
 import dev.subminute.controller.handler.EnrollHandler;
 import dev.subminute.controller.handler.HostHandler;
@@ -206,7 +207,7 @@ class SharedHostsLifecycleIT {
     starter =
         new StarterHandler(
             new Starter(
-                new JobTable(dynamo, jobsTable),
+                new DynamoJobStore(new JobTable(dynamo, jobsTable)),
                 new SfnExecutions(sfn, controllerMachine),
                 new SfnSharedExecutions(sfn, jobMachine),
                 WorkerPolicy.parse(FUNCTIONS + "*"),

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.handler.ControllerHandler;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.controller.testing.LocalController;
@@ -74,7 +75,7 @@ class StateMachineHistoryIT {
     local = new LocalController(table, CONFIG);
     Reconciler reconciler =
         new Reconciler(
-            table,
+            new DynamoJobStore(table),
             new InMemoryExecutions(),
             new InMemoryExecutions(),
             WorkerPolicy.allowing(List.of("log")),

@@ -2,6 +2,7 @@ package dev.subminute.local;
 
 import dev.subminute.controller.core.WorkerInvoker;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.model.WorkerArns;
 import dev.subminute.model.WorkerEvent;
 import dev.subminute.worker.Worker;
 import dev.subminute.worker.kit.Tick;
@@ -73,7 +74,7 @@ public final class LocalLambda implements WorkerInvoker, AutoCloseable {
 
   @Override
   public CompletableFuture<Void> invoke(String workerArn, WorkerEvent event) {
-    Function function = functions.get(functionName(workerArn));
+    Function function = functions.get(WorkerArns.functionName(workerArn));
     if (function == null) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("no worker registered as " + workerArn));
@@ -101,17 +102,6 @@ public final class LocalLambda implements WorkerInvoker, AutoCloseable {
       done.completeExceptionally(full);
     }
     return done;
-  }
-
-  /** {@code drift-probe}, {@code arn:...:function:drift-probe} or {@code ...:drift-probe:live}. */
-  static String functionName(String workerArn) {
-    int at = workerArn.indexOf(":function:");
-    if (at < 0) {
-      return workerArn;
-    }
-    String rest = workerArn.substring(at + ":function:".length());
-    int qualifier = rest.indexOf(':');
-    return qualifier < 0 ? rest : rest.substring(0, qualifier);
   }
 
   public long failures() {

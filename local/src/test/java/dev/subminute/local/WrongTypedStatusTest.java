@@ -27,29 +27,25 @@ class WrongTypedStatusTest {
   void a_job_with_wrong_typed_owner_and_counters_ticks_and_reports_its_status() throws Exception {
     List<DriftProbe.Receipt> receipts = new CopyOnWriteArrayList<>();
     JobTable table = SharedDynalite.newTable("wrong-types");
-    table
-        .client()
-        .putItem(
-            r ->
-                r.tableName(table.name())
-                    .item(
-                        Map.of(
-                            "jobId",
-                            AttributeValue.fromS("hand-edited"),
-                            "workerArn",
-                            AttributeValue.fromS(DriftProbe.NAME),
-                            "intervalMs",
-                            AttributeValue.fromN("200"),
-                            "running",
-                            AttributeValue.fromBool(true),
-                            JobTable.OWNER,
-                            AttributeValue.fromN("7"),
-                            JobTable.LEASE_UNTIL,
-                            AttributeValue.fromN("99999999999999"),
-                            JobTable.TICKS,
-                            AttributeValue.fromS("many"),
-                            JobTable.MISSED_TICKS,
-                            AttributeValue.fromBool(true))));
+    SharedDynalite.putRaw(
+        table,
+        Map.of(
+            "jobId",
+            AttributeValue.fromS("hand-edited"),
+            "workerArn",
+            AttributeValue.fromS(DriftProbe.NAME),
+            "intervalMs",
+            AttributeValue.fromN("200"),
+            "running",
+            AttributeValue.fromBool(true),
+            JobTable.OWNER,
+            AttributeValue.fromN("7"),
+            JobTable.LEASE_UNTIL,
+            AttributeValue.fromN("99999999999999"),
+            JobTable.TICKS,
+            AttributeValue.fromS("many"),
+            JobTable.MISSED_TICKS,
+            AttributeValue.fromBool(true)));
     LocalLambda lambda =
         new LocalLambda()
             .register(DriftProbe.NAME, new DriftProbe(Clock.systemUTC(), receipts::add), 2, 1_000);

@@ -4,7 +4,6 @@ import dev.subminute.controller.time.TimeSource;
 import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
-import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
 import java.time.Instant;
 import java.util.Map;
@@ -12,8 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Runs one controller window for one job: reads the item, takes the lease (the fence), ticks on the
@@ -21,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * task and the embedded runtime's executions.
  */
 public final class Controller {
-  private final JobTable table;
+  private final JobStore store;
   private final TimerLoop loop;
   private final JobFeed feed;
   private final WorkerPolicy policy;
@@ -42,13 +39,13 @@ public final class Controller {
   private record Handover(String owner, long endedAtMs, long leaseUntil) {}
 
   public Controller(
-      JobTable table,
+      JobStore store,
       TimerLoop loop,
       JobFeed feed,
       WorkerPolicy policy,
       ControllerConfig config,
       TimeSource time) {
-    this.table = table;
+    this.store = store;
     this.loop = loop;
     this.feed = feed;
     this.policy = policy;
@@ -71,7 +68,7 @@ public final class Controller {
    */
   public CompletableFuture<ControllerState> runWindow(ControllerState state, long windowEndNanos) {
     ControllerState in = state;
-    long nowMs = wallMillis();
+    long nowMs = time.wallMillis();
     String jobId = in.jobId();
     Handover handover = handovers.remove(jobId);
     Job known = lastKnown.get(jobId);
@@ -86,14 +83,14 @@ public final class Controller {
     Job job;
     boolean storageDown = false;
     try {
-      Optional<Map<String, AttributeValue>> item = table.get(jobId);
+      Optional<StoredItem> item = store.read(jobId);
       JobDecision decision = JobDecision.of(item, policy);
       if (decision instanceof JobDecision.Stop stop) {
         return CompletableFuture.completedFuture(stopBeforeStart(in, stop, nowMs));
       }
       job = ((JobDecision.Run) decision).job();
       in = resumeFromLastTick(in, item.get(), job, nowMs);
-    } catch (SdkException unavailable) {
+    } catch (StorageException unavailable) {
       job = lastKnown.get(jobId);
       if (job == null) {
         throw unavailable;
@@ -117,12 +114,12 @@ public final class Controller {
     long unreportedMissed = in.unreportedMissed();
     if (!storageDown) {
       try {
-        if (!table.writeStatusAsOwner(jobId, in.owner(), leaseUntil, nowMs, running)) {
+        if (!store.writeStatusAsOwner(jobId, in.owner(), leaseUntil, nowMs, running)) {
           return CompletableFuture.completedFuture(ownedElsewhere(in));
         }
         unreportedTicks = 0;
         unreportedMissed = 0;
-      } catch (SdkException unavailable) {
+      } catch (StorageException unavailable) {
         // keep firing on the item just read; the counts are reported once storage is back
       }
     }
@@ -138,8 +135,8 @@ public final class Controller {
    * as fired twice.
    */
   private ControllerState resumeFromLastTick(
-      ControllerState in, Map<String, AttributeValue> item, Job job, long nowMs) {
-    JobStatusView status = JobStatusView.of(item);
+      ControllerState in, StoredItem item, Job job, long nowMs) {
+    JobStatusView status = item.status();
     long lastTick = status.lastTickAt();
     boolean wasRunning =
         status.status() == JobStatus.RUNNING
@@ -197,8 +194,8 @@ public final class Controller {
             job.jobId(),
             item -> {
               JobDecision decision = JobDecision.of(item, policy);
-              JobStatusView status = item.map(JobStatusView::of).orElse(null);
-              if (status != null && status.leasedByOtherThan(in.owner(), wallMillis())) {
+              JobStatusView status = item.map(StoredItem::status).orElse(null);
+              if (status != null && status.leasedByOtherThan(in.owner(), time.wallMillis())) {
                 loop.stop(
                     timer,
                     "The job is owned by "
@@ -234,7 +231,7 @@ public final class Controller {
       long unreportedTicks,
       long unreportedMissed) {
     metrics.windowEnded(in.jobId(), result);
-    long nowMs = wallMillis();
+    long nowMs = time.wallMillis();
     long ticks = unreportedTicks + result.fired();
     long missed = unreportedMissed + result.missed();
     Long lastPlanned = result.lastPlanned() != null ? result.lastPlanned() : in.lastPlannedAt();
@@ -251,8 +248,8 @@ public final class Controller {
             new StatusUpdate(
                 status, reason, lastPlanned, ticks, missed, result.invokeErrors(), drift(result));
         try {
-          table.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);
-        } catch (SdkException unavailable) {
+          store.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);
+        } catch (StorageException unavailable) {
           // the lease runs out by itself
         }
       }
@@ -271,7 +268,7 @@ public final class Controller {
             result.invokeErrors(),
             drift(result));
     try {
-      if (!table.writeStatusAsOwner(in.jobId(), in.owner(), leaseUntil, nowMs, update)) {
+      if (!store.writeStatusAsOwner(in.jobId(), in.owner(), leaseUntil, nowMs, update)) {
         return ownedElsewhere(in);
       }
       ticks = 0;
@@ -279,7 +276,7 @@ public final class Controller {
       if (result.action() == WindowResult.Action.CONTINUE) {
         handovers.put(in.jobId(), new Handover(in.owner(), nowMs, leaseUntil));
       }
-    } catch (SdkException unavailable) {
+    } catch (StorageException unavailable) {
       // reported by the next window that reaches the table
     }
     return state(
@@ -332,17 +329,15 @@ public final class Controller {
               in.unreportedMissed(),
               0,
               null);
-      Optional<Map<String, AttributeValue>> item = Optional.empty();
-      boolean released = table.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);
+      boolean released = store.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);
       if (!released) {
-        item = table.get(in.jobId());
-        JobStatusView status = item.map(JobStatusView::of).orElse(null);
+        JobStatusView status = store.read(in.jobId()).map(StoredItem::status).orElse(null);
         boolean alreadySaid =
             status != null
                 && status.status() == stop.status()
                 && stop.reason().equals(status.statusReason());
         if (status != null && !alreadySaid) {
-          table.writeStatusUnowned(
+          store.writeStatusUnowned(
               in.jobId(), nowMs, StatusUpdate.of(stop.status(), stop.reason()));
         }
       }
@@ -352,9 +347,9 @@ public final class Controller {
 
   private ControllerState ownedElsewhere(ControllerState in) {
     String owner =
-        table
-            .get(in.jobId())
-            .map(JobStatusView::of)
+        store
+            .read(in.jobId())
+            .map(StoredItem::status)
             .map(JobStatusView::owner)
             .orElse("another execution");
     return state(
@@ -406,9 +401,5 @@ public final class Controller {
 
   private static Double drift(WindowResult result) {
     return result.fired() == 0 ? null : result.driftP99Micros() / 1_000.0;
-  }
-
-  private long wallMillis() {
-    return Math.floorDiv(time.wallMicros(), 1_000);
   }
 }

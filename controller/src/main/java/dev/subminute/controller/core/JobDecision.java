@@ -3,10 +3,7 @@ package dev.subminute.controller.core;
 import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.JobValidation;
-import dev.subminute.model.JobValidator;
-import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** What the item as stored says a controller should do: run a job, or stop and why. */
 public sealed interface JobDecision {
@@ -18,11 +15,11 @@ public sealed interface JobDecision {
    */
   record Stop(JobStatus status, String reason) implements JobDecision {}
 
-  static JobDecision of(Optional<Map<String, AttributeValue>> item, WorkerPolicy policy) {
+  static JobDecision of(Optional<StoredItem> item, WorkerPolicy policy) {
     if (item.isEmpty()) {
       return new Stop(null, "the item was deleted");
     }
-    JobValidation validation = JobValidator.validate(item.get());
+    JobValidation validation = item.get().validation();
     if (validation instanceof JobValidation.Invalid invalid) {
       return new Stop(JobStatus.INVALID, invalid.summary());
     }

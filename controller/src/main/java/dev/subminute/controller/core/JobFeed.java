@@ -1,9 +1,7 @@
 package dev.subminute.controller.core;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Tells a running window about its job's item, off the timing path. */
 public interface JobFeed {
@@ -13,7 +11,7 @@ public interface JobFeed {
    * until the returned handle is closed. Read failures are not reported: the window keeps its last
    * known item.
    */
-  Watch watch(String jobId, Consumer<Optional<Map<String, AttributeValue>>> onItem);
+  Watch watch(String jobId, Consumer<Optional<StoredItem>> onItem);
 
   interface Watch extends AutoCloseable {
     @Override

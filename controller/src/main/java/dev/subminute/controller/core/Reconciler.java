@@ -1,9 +1,9 @@
 package dev.subminute.controller.core;
 
+import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
-import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongSupplier;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Makes the executions match the table: starts jobs that should run and have no live lease, marks
@@ -22,51 +20,48 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * on the shared hosts.
  */
 public final class Reconciler {
-  /** The attribute an enrollment on the shared hosts writes (the parked execution's task token). */
-  static final String ENROLLED = JobTable.TASK_TOKEN;
-
-  private final JobTable table;
+  private final JobStore store;
   private final Executions executions;
   private final SharedExecutions shared;
   private final WorkerPolicy policy;
-  private final LongSupplier wallMillis;
+  private final WallClock clock;
 
   /**
    * @param executions the dedicated controllers' executions, which this also lists and stops
    * @param shared the shared jobs' executions, which end by themselves when their job ends
    */
   public Reconciler(
-      JobTable table,
+      JobStore store,
       Executions executions,
       SharedExecutions shared,
       WorkerPolicy policy,
-      LongSupplier wallMillis) {
-    this.table = table;
+      WallClock clock) {
+    this.store = store;
     this.executions = executions;
     this.shared = shared;
     this.policy = policy;
-    this.wallMillis = wallMillis;
+    this.clock = clock;
   }
 
   public record Outcome(int jobs, int started, int invalid, int orphansStopped) {}
 
   public Outcome reconcileOnce() {
-    return reconcile(table.scanAll().toList());
+    return reconcile(store.readAll());
   }
 
   /** Reconciles against items just scanned, so that one scan can also feed running windows. */
-  public Outcome reconcile(List<Map<String, AttributeValue>> scanned) {
-    long nowMs = wallMillis.getAsLong();
-    Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+  public Outcome reconcile(List<StoredItem> scanned) {
+    long nowMs = clock.wallMillis();
+    Map<String, StoredItem> items = new HashMap<>();
     Map<String, String> jobByOwner = new HashMap<>();
     scanned.forEach(
         item -> {
-          AttributeValue id = item.get(JobTable.JOB_ID);
-          if (id != null && id.s() != null) {
-            items.put(id.s(), item);
-            String owner = JobStatusView.of(item).owner();
+          String id = item.jobId();
+          if (id != null) {
+            items.put(id, item);
+            String owner = item.status().owner();
             if (owner != null) {
-              jobByOwner.put(owner, id.s());
+              jobByOwner.put(owner, id);
             }
           }
         });
@@ -76,9 +71,9 @@ public final class Reconciler {
     for (Executions.RunningExecution listed : executions.running()) {
       Executions.RunningExecution execution = identify(listed, jobByOwner);
       runningOwners.add(execution.owner());
-      Map<String, AttributeValue> item = items.get(execution.jobId());
+      StoredItem item = items.get(execution.jobId());
       JobDecision decision = JobDecision.of(Optional.ofNullable(item), policy);
-      JobStatusView status = item == null ? null : JobStatusView.of(item);
+      JobStatusView status = item == null ? null : item.status();
       boolean ownedByOther = status != null && status.leasedByOtherThan(execution.owner(), nowMs);
       if (decision instanceof JobDecision.Stop || ownedByOther) {
         executions.stop(
@@ -93,10 +88,10 @@ public final class Reconciler {
     }
     int started = 0;
     int invalid = 0;
-    for (Map<String, AttributeValue> item : items.values()) {
-      String jobId = item.get(JobTable.JOB_ID).s();
+    for (StoredItem item : items.values()) {
+      String jobId = item.jobId();
       JobDecision decision = JobDecision.of(Optional.of(item), policy);
-      JobStatusView status = JobStatusView.of(item);
+      JobStatusView status = item.status();
       if (decision instanceof JobDecision.Stop stop) {
         if (stop.status() == JobStatus.INVALID) {
           invalid++;
@@ -104,7 +99,7 @@ public final class Reconciler {
         if (status.owner() != null && !runningOwners.contains(status.owner())) {
           // the owner's execution has ended (a parked one is stopped in the pass before): a
           // controller in a window releases its own lease, but a stopped or dead one never will
-          table.releaseAsOwner(
+          store.releaseAsOwner(
               jobId, status.owner(), nowMs, StatusUpdate.of(stop.status(), stop.reason()));
         } else if (stop.status() == JobStatus.INVALID) {
           markInvalid(jobId, status, stop.reason(), nowMs);
@@ -113,7 +108,7 @@ public final class Reconciler {
       }
       boolean leased = status.owner() != null && status.leaseUntil() > nowMs;
       // a job enrolled on the shared hosts (its execution parked on a task token) is theirs
-      boolean enrolled = item.containsKey(ENROLLED);
+      boolean enrolled = item.enrolled();
       if (!leased && !enrolled && !live.contains(jobId)) {
         Job job = ((JobDecision.Run) decision).job();
         if (startJob(executions, shared, job, "r" + nowMs / 60_000)) {
@@ -151,7 +146,7 @@ public final class Reconciler {
 
   private void markInvalid(String jobId, JobStatusView status, String reason, long nowMs) {
     if (status.status() != JobStatus.INVALID || !reason.equals(status.statusReason())) {
-      table.writeStatusUnowned(jobId, nowMs, StatusUpdate.of(JobStatus.INVALID, reason));
+      store.writeStatusUnowned(jobId, nowMs, StatusUpdate.of(JobStatus.INVALID, reason));
     }
   }
 

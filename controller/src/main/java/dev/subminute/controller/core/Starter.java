@@ -1,15 +1,12 @@
 package dev.subminute.controller.core;
 
 import com.google.common.hash.Hashing;
+import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
-import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Starts a job's execution for a stream record whose new image should run, where its placement runs
@@ -18,30 +15,30 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * the record, so a redelivered record starts nothing new; a second start for another record of the
  * same job is harmless, since the lease (dedicated) or the enrollment (shared) lets only one
  * execution fire, and a job never runs in both placements at once (see {@link
- * dev.subminute.model.dynamodb.JobTable#writeStatusAsOwner}).
+ * JobStore#writeStatusAsOwner}).
  */
 public final class Starter {
-  private final JobTable table;
+  private final JobStore store;
   private final Executions executions;
   private final SharedExecutions shared;
   private final WorkerPolicy policy;
-  private final LongSupplier wallMillis;
+  private final WallClock clock;
 
   /**
    * @param executions the dedicated controllers' executions
    * @param shared the shared jobs' executions
    */
   public Starter(
-      JobTable table,
+      JobStore store,
       Executions executions,
       SharedExecutions shared,
       WorkerPolicy policy,
-      LongSupplier wallMillis) {
-    this.table = table;
+      WallClock clock) {
+    this.store = store;
     this.executions = executions;
     this.shared = shared;
     this.policy = policy;
-    this.wallMillis = wallMillis;
+    this.clock = clock;
   }
 
   public enum Outcome {
@@ -58,29 +55,29 @@ public final class Starter {
    * @param recordId the stream record's sequence number or event id
    * @param newImage the item after the change; null for REMOVE
    */
-  public Outcome onRecord(String eventName, String recordId, Map<String, AttributeValue> newImage) {
+  public Outcome onRecord(String eventName, String recordId, StoredItem newImage) {
     if (newImage == null || !("INSERT".equals(eventName) || "MODIFY".equals(eventName))) {
       return Outcome.IGNORED;
     }
     JobDecision decision = JobDecision.of(Optional.of(newImage), policy);
-    JobStatusView status = JobStatusView.of(newImage);
+    JobStatusView status = newImage.status();
     if (decision instanceof JobDecision.Stop stop) {
       if (stop.status() != JobStatus.INVALID) {
         return Outcome.NOT_RUNNING;
       }
-      AttributeValue id = newImage.get(JobTable.JOB_ID);
+      String id = newImage.jobId();
       boolean alreadySaid =
           status.status() == JobStatus.INVALID && stop.reason().equals(status.statusReason());
-      if (id != null && id.s() != null && !alreadySaid) {
-        table.writeStatusUnowned(
-            id.s(), wallMillis.getAsLong(), StatusUpdate.of(JobStatus.INVALID, stop.reason()));
+      if (id != null && !alreadySaid) {
+        store.writeStatusUnowned(
+            id, clock.wallMillis(), StatusUpdate.of(JobStatus.INVALID, stop.reason()));
       }
       return Outcome.INVALID;
     }
-    if (status.owner() != null && status.leaseUntil() > wallMillis.getAsLong()) {
+    if (status.owner() != null && status.leaseUntil() > clock.wallMillis()) {
       return Outcome.ALREADY_RUNNING; // includes the records of the controller's own status writes
     }
-    if (newImage.containsKey(Reconciler.ENROLLED)) {
+    if (newImage.enrolled()) {
       return Outcome.ALREADY_RUNNING; // enrolled on the shared hosts, which fire it
     }
     String discriminator =

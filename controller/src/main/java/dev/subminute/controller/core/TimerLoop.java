@@ -1,6 +1,5 @@
 package dev.subminute.controller.core;
 
-import dev.subminute.controller.time.SystemTimeSource;
 import dev.subminute.controller.time.TimeSource;
 import dev.subminute.model.Job;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -47,8 +46,7 @@ public final class TimerLoop implements AutoCloseable {
     Thread t =
         new Thread(
             () -> {
-              SystemTimeSource.tightenTimerSlack();
-              SystemTimeSource.raiseToRealTime();
+              time.prepareTimerThread();
               while (!closed) {
                 runOnce();
               }

@@ -5,27 +5,23 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.Controller;
-import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.ControllerState;
-import dev.subminute.controller.core.PollingJobFeed;
+import dev.subminute.controller.core.DedicatedController;
+import dev.subminute.controller.core.JobStore;
 import dev.subminute.controller.core.Reconciler;
-import dev.subminute.controller.core.TickDispatcher;
-import dev.subminute.controller.core.TickListener;
-import dev.subminute.controller.core.TimerLoop;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.lambda.EmbeddedMetricFormat;
 import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.controller.sfn.SfnExecutions;
-import dev.subminute.controller.time.SystemTimeSource;
 import dev.subminute.controller.time.TimeSource;
+import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
@@ -53,7 +49,7 @@ public final class ControllerHandler implements RequestStreamHandler {
   }
 
   ControllerHandler(Components components) {
-    this(components.controller, components.reconcilers, components.time);
+    this(components.controller(), components.reconcilers(), components.time());
   }
 
   /**
@@ -135,47 +131,22 @@ public final class ControllerHandler implements RequestStreamHandler {
   }
 
   /** Clients and the timer loop, built once per Lambda container. */
-  static final class Components {
-    final Controller controller;
-    final Function<String, Reconciler> reconcilers;
-    final TimeSource time;
-
-    Components(Controller controller, Function<String, Reconciler> reconcilers, TimeSource time) {
-      this.controller = controller;
-      this.reconcilers = reconcilers;
-      this.time = time;
-    }
+  record Components(
+      Controller controller, Function<String, Reconciler> reconcilers, TimeSource time) {
 
     static Components fromEnvironment() {
       Environment env = Environment.fromSystem();
-      JobTable table = new JobTable(DynamoClients.aws(), env.tableName());
+      JobStore store = new DynamoJobStore(new JobTable(DynamoClients.aws(), env.tableName()));
       LambdaAsyncClient lambda =
           LambdaAsyncClient.builder()
               .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64))
               .build();
       SfnClient sfn = SfnClient.create();
       WorkerPolicy policy = env.workerPolicy();
-      ControllerConfig config = ControllerConfig.lambda();
-      TimeSource time = SystemTimeSource.precise();
-      ScheduledExecutorService background =
-          Executors.newScheduledThreadPool(2, daemon("subminute-io"));
-      TimerLoop loop =
-          new TimerLoop(
-                  time,
-                  config,
-                  new TickDispatcher(new LambdaWorkerInvoker(lambda), background),
-                  TickListener.NONE,
-                  background)
-              .start("subminute-timer");
-      Controller controller =
-          new Controller(
-                  table,
-                  loop,
-                  new PollingJobFeed(table, background, config.refreshMs()),
-                  policy,
-                  config,
-                  time)
-              .withMetrics(new EmbeddedMetricFormat());
+      DedicatedController dedicated =
+          DedicatedController.builder(store, new LambdaWorkerInvoker(lambda), policy)
+              .metrics(new EmbeddedMetricFormat())
+              .start();
       Function<String, Reconciler> reconcilers =
           arn -> {
             String stateMachine = arn != null ? arn : env.stateMachineArn();
@@ -184,21 +155,13 @@ public final class ControllerHandler implements RequestStreamHandler {
                   "no state machine ARN: pass it as stateMachineArn or set STATE_MACHINE_ARN");
             }
             return new Reconciler(
-                table,
+                store,
                 new SfnExecutions(sfn, stateMachine),
                 env.sharedExecutions(sfn),
                 policy,
-                System::currentTimeMillis);
+                WallClock.SYSTEM);
           };
-      return new Components(controller, reconcilers, time);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-      return r -> {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-      };
+      return new Components(dedicated.controller(), reconcilers, dedicated.time());
     }
   }
 }

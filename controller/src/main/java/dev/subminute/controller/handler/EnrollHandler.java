@@ -10,11 +10,11 @@ import dev.subminute.controller.host.Shards;
 import dev.subminute.controller.host.TaskTokens;
 import dev.subminute.controller.host.dynamodb.Enrollments;
 import dev.subminute.controller.sfn.SfnTaskTokens;
+import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.dynamodb.DynamoClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -32,22 +32,21 @@ public final class EnrollHandler implements RequestStreamHandler {
   private final Enrollments enrollments;
   private final TaskTokens tokens;
   private final int shards;
-  private final LongSupplier wallMillis;
+  private final WallClock clock;
 
   public EnrollHandler() {
     this(
         new Enrollments(DynamoClients.aws(), HostEnvironment.required("TABLE_NAME")),
         new SfnTaskTokens(SfnClient.create()),
         Integer.parseInt(HostEnvironment.required("SHARDS")),
-        System::currentTimeMillis);
+        WallClock.SYSTEM);
   }
 
-  public EnrollHandler(
-      Enrollments enrollments, TaskTokens tokens, int shards, LongSupplier wallMillis) {
+  public EnrollHandler(Enrollments enrollments, TaskTokens tokens, int shards, WallClock clock) {
     this.enrollments = enrollments;
     this.tokens = tokens;
     this.shards = shards;
-    this.wallMillis = wallMillis;
+    this.clock = clock;
   }
 
   @Override
@@ -68,7 +67,7 @@ public final class EnrollHandler implements RequestStreamHandler {
     }
     int shard = Shards.of(jobId, shards);
     Enrollments.Outcome outcome =
-        enrollments.enroll(jobId, shard, execution, token, wallMillis.getAsLong());
+        enrollments.enroll(jobId, shard, execution, token, clock.wallMillis());
     switch (outcome.kind()) {
       case ENROLLED -> {
         if (outcome.replacedToken() != null) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.Reconciler;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.sfn.SfnExecutions;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobItem;
@@ -40,7 +41,7 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
     this.table = new JobTable(DynamoClients.aws(), env.tableName());
     this.reconciler =
         new Reconciler(
-            table,
+            new DynamoJobStore(table),
             new SfnExecutions(sfn, env.stateMachineArn()),
             env.sharedExecutions(sfn),
             env.workerPolicy(),

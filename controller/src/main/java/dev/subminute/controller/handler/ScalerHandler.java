@@ -4,8 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.host.HostNames;
 import dev.subminute.controller.host.HostScaling;
+import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.Job;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
@@ -14,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
@@ -38,7 +39,7 @@ public final class ScalerHandler implements RequestHandler<Object, String> {
   private final SfnClient sfn;
   private final String hostMachineArn;
   private final Settings settings;
-  private final LongSupplier wallMillis;
+  private final WallClock clock;
 
   public ScalerHandler() {
     this(
@@ -50,7 +51,7 @@ public final class ScalerHandler implements RequestHandler<Object, String> {
             Double.parseDouble(HostEnvironment.required("TICKS_PER_HOST")),
             Integer.parseInt(HostEnvironment.required("MIN_HOSTS")),
             Integer.parseInt(HostEnvironment.required("MAX_HOSTS"))),
-        System::currentTimeMillis);
+        WallClock.SYSTEM);
   }
 
   public ScalerHandler(
@@ -59,13 +60,13 @@ public final class ScalerHandler implements RequestHandler<Object, String> {
       SfnClient sfn,
       String hostMachineArn,
       Settings settings,
-      LongSupplier wallMillis) {
+      WallClock clock) {
     this.table = table;
     this.policy = policy;
     this.sfn = sfn;
     this.hostMachineArn = hostMachineArn;
     this.settings = settings;
-    this.wallMillis = wallMillis;
+    this.clock = clock;
   }
 
   @Override
@@ -85,7 +86,8 @@ public final class ScalerHandler implements RequestHandler<Object, String> {
         .scanAll()
         .forEach(
             item -> {
-              if (JobDecision.of(Optional.of(item), policy) instanceof JobDecision.Run run) {
+              if (JobDecision.of(Optional.of(DynamoJobStore.item(item)), policy)
+                  instanceof JobDecision.Run run) {
                 running.add(run.job());
               }
             });
@@ -106,7 +108,7 @@ public final class ScalerHandler implements RequestHandler<Object, String> {
             settings.minHosts(),
             settings.maxHosts(),
             slots.keySet());
-    long minute = wallMillis.getAsLong() / 60_000;
+    long minute = clock.wallMillis() / 60_000;
     for (int slot : scaling.start()) {
       try {
         sfn.startExecution(

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.subminute.controller.core.Starter;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.sfn.SfnExecutions;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
@@ -26,7 +27,7 @@ public final class StarterHandler implements RequestHandler<DynamodbEvent, Strea
     JobTable table = new JobTable(DynamoClients.aws(), env.tableName());
     this.starter =
         new Starter(
-            table,
+            new DynamoJobStore(table),
             new SfnExecutions(sfn, env.stateMachineArn()),
             env.sharedExecutions(sfn),
             env.workerPolicy(),
@@ -52,7 +53,7 @@ public final class StarterHandler implements RequestHandler<DynamodbEvent, Strea
                 sequence,
                 record.getDynamodb() == null
                     ? null
-                    : StreamImages.toSdk(record.getDynamodb().getNewImage()));
+                    : StreamImages.toItem(record.getDynamodb().getNewImage()));
         if (context != null && outcome == Starter.Outcome.INVALID) {
           context.getLogger().log("record " + sequence + ": item marked INVALID\n");
         }

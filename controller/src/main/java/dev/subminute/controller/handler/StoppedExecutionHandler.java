@@ -5,11 +5,11 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.host.dynamodb.Enrollments;
+import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.dynamodb.DynamoClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.function.LongSupplier;
 
 /**
  * On EventBridge's "Step Functions Execution Status Change" for the job state machine, status
@@ -21,17 +21,17 @@ public final class StoppedExecutionHandler implements RequestStreamHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Enrollments enrollments;
-  private final LongSupplier wallMillis;
+  private final WallClock clock;
 
   public StoppedExecutionHandler() {
     this(
         new Enrollments(DynamoClients.aws(), HostEnvironment.required("TABLE_NAME")),
-        System::currentTimeMillis);
+        WallClock.SYSTEM);
   }
 
-  public StoppedExecutionHandler(Enrollments enrollments, LongSupplier wallMillis) {
+  public StoppedExecutionHandler(Enrollments enrollments, WallClock clock) {
     this.enrollments = enrollments;
-    this.wallMillis = wallMillis;
+    this.clock = clock;
   }
 
   @Override
@@ -59,6 +59,6 @@ public final class StoppedExecutionHandler implements RequestStreamHandler {
         "Stopped because its execution "
             + execution
             + " was stopped; set running to true to start it again.",
-        wallMillis.getAsLong());
+        clock.wallMillis());
   }
 }

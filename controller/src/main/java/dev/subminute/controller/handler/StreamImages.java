@@ -1,5 +1,7 @@
 package dev.subminute.controller.handler;
 
+import dev.subminute.controller.core.StoredItem;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +11,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Stream images from aws-lambda-java-events in the SDK's own attribute values. */
 final class StreamImages {
   private StreamImages() {}
+
+  /** A stream image as a stored item; null for none (the image of a REMOVE record). */
+  static StoredItem toItem(
+      Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
+          image) {
+    return image == null ? null : DynamoJobStore.item(toSdk(image));
+  }
 
   static Map<String, AttributeValue> toSdk(
       Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>

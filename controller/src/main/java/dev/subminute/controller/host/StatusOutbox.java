@@ -1,10 +1,10 @@
 package dev.subminute.controller.host;
 
+import dev.subminute.controller.time.WallClock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 
 /**
  * Status writes off every timing path: one pending change per job, merged while it waits, written
@@ -15,7 +15,7 @@ public final class StatusOutbox implements AutoCloseable {
   private static final long RETRY_PAUSE_MS = 500;
 
   private final JobStatusSink sink;
-  private final LongSupplier wallMillis;
+  private final WallClock clock;
   private final ConcurrentHashMap<String, StatusChange> pending = new ConcurrentHashMap<>();
   private final LinkedBlockingDeque<String> queue = new LinkedBlockingDeque<>();
   private final LongAdder written = new LongAdder();
@@ -23,9 +23,9 @@ public final class StatusOutbox implements AutoCloseable {
   private final Thread[] writers;
   private volatile boolean closed;
 
-  public StatusOutbox(JobStatusSink sink, LongSupplier wallMillis, int threads, String name) {
+  public StatusOutbox(JobStatusSink sink, WallClock clock, int threads, String name) {
     this.sink = sink;
-    this.wallMillis = wallMillis;
+    this.clock = clock;
     this.writers = new Thread[threads];
     for (int i = 0; i < threads; i++) {
       Thread t = new Thread(this::drain, name + "-" + (i + 1));
@@ -86,10 +86,10 @@ public final class StatusOutbox implements AutoCloseable {
         continue;
       }
       try {
-        if (!sink.write(jobId, change, wallMillis.getAsLong())
+        if (!sink.write(jobId, change, clock.wallMillis())
             && change.status() != null
             && change.hasCounts()) {
-          sink.write(jobId, change.countsOnly(), wallMillis.getAsLong());
+          sink.write(jobId, change.countsOnly(), clock.wallMillis());
         }
         written.increment();
       } catch (RuntimeException storageDown) {

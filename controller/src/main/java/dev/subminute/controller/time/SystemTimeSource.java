@@ -99,6 +99,12 @@ public final class SystemTimeSource implements TimeSource {
     LockSupport.unpark(thread);
   }
 
+  @Override
+  public void prepareTimerThread() {
+    tightenTimerSlack();
+    raiseToRealTime();
+  }
+
   /** Whether the timer thread's real-time priority and timer slack took effect. */
   public static Tuning tuning() {
     return new Tuning(realTimeOutcome, timerSlackOutcome);

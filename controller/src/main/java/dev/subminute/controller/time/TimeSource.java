@@ -5,11 +5,16 @@ package dev.subminute.controller.time;
  * and only good for elapsed time; {@link #wallMicros()} is the wall clock, read once per window to
  * map the grid onto the monotonic clock. The two are never compared with each other.
  */
-public interface TimeSource {
+public interface TimeSource extends WallClock {
 
   long monoNanos();
 
   long wallMicros();
+
+  @Override
+  default long wallMillis() {
+    return Math.floorDiv(wallMicros(), 1_000);
+  }
 
   /**
    * Waits until the monotonic clock reaches {@code deadlineNanos}, or less when woken by {@link
@@ -19,4 +24,7 @@ public interface TimeSource {
 
   /** Wakes a thread parked in {@link #parkUntil(long)} so it can re-check its work. */
   void wake(Thread thread);
+
+  /** Called once on the timer thread before its first wait: the real clock tunes the thread. */
+  default void prepareTimerThread() {}
 }

@@ -90,17 +90,13 @@ class ControllerTest {
 
   @Test
   void an_invalid_item_fires_nothing_and_says_why() throws Exception {
-    table
-        .client()
-        .putItem(
-            r ->
-                r.tableName(table.name())
-                    .item(
-                        Map.of(
-                            "jobId", AttributeValue.fromS("bad"),
-                            "workerArn", AttributeValue.fromS("log"),
-                            "intervalMs", AttributeValue.fromS("100"),
-                            "running", AttributeValue.fromBool(true))));
+    SharedDynalite.putRaw(
+        table,
+        Map.of(
+            "jobId", AttributeValue.fromS("bad"),
+            "workerArn", AttributeValue.fromS("log"),
+            "intervalMs", AttributeValue.fromS("100"),
+            "running", AttributeValue.fromBool(true)));
     ControllerState out = window("bad", "exec-a", 500);
     assertEquals("STOP", out.action());
     assertEquals(0, local.invoker.events.size());
@@ -187,6 +183,22 @@ class ControllerTest {
     assertEquals(java.time.Instant.ofEpochMilli(out.resumeAtMs()).toString(), out.resumeAt());
     JobStatusView status = JobStatusView.of(table.get("slow").orElseThrow());
     assertTrue(status.leaseUntil() > out.resumeAtMs(), "nobody takes the job while it waits");
+  }
+
+  @Test
+  void a_window_ticks_on_the_last_known_job_while_storage_is_out_of_reach() throws Exception {
+    put("outage", "log", 100, true);
+    ControllerState state = ControllerState.start("outage", "exec-a");
+    state = local.controller.runWindow(state, local.windowEnd(500)).get(10, TimeUnit.SECONDS);
+    int firedBefore = local.invoker.events.size();
+    local.store.down = true;
+    Thread.sleep(LocalController.FAST.refreshMs() * 2); // no handover: the window reads the item
+
+    state = local.controller.runWindow(state, local.windowEnd(500)).get(10, TimeUnit.SECONDS);
+
+    assertEquals("CONTINUE", state.action());
+    assertTrue(local.invoker.events.size() - firedBefore >= 3, "fired on while storage was down");
+    assertTrue(state.unreportedTicks() > 0, "the counts wait for storage to come back");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.subminute.controller.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobItem;
@@ -29,7 +30,11 @@ class ReconcilerTest {
     executions = new InMemoryExecutions();
     reconciler =
         new Reconciler(
-            table, executions, executions, WorkerPolicy.allowing(List.of("log")), () -> NOW);
+            new DynamoJobStore(table),
+            executions,
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            () -> NOW);
   }
 
   /** A job on its own controller: most of these tests are about dedicated executions. */
@@ -128,21 +133,17 @@ class ReconcilerTest {
 
   @Test
   void marks_bad_items_invalid_once() {
-    table
-        .client()
-        .putItem(
-            r ->
-                r.tableName(table.name())
-                    .item(
-                        Map.of(
-                            "jobId",
-                            AttributeValue.fromS("bad"),
-                            "workerArn",
-                            AttributeValue.fromS("log"),
-                            "intervalMs",
-                            AttributeValue.fromN("5"),
-                            "running",
-                            AttributeValue.fromBool(true))));
+    SharedDynalite.putRaw(
+        table,
+        Map.of(
+            "jobId",
+            AttributeValue.fromS("bad"),
+            "workerArn",
+            AttributeValue.fromS("log"),
+            "intervalMs",
+            AttributeValue.fromN("5"),
+            "running",
+            AttributeValue.fromBool(true)));
     put("unknown-worker", true);
     table.setAttributes(
         "unknown-worker", Map.of("workerArn", AttributeValue.fromS("nobody")), Set.of(), 1);
@@ -229,7 +230,7 @@ class ReconcilerTest {
     // as if its controller were inside a window: listed as running when the pass begins
     Reconciler keepsListing =
         new Reconciler(
-            table,
+            new DynamoJobStore(table),
             new Executions() {
               @Override
               public boolean start(String name, ControllerState input) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.ControllerState;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.controller.testing.LocalController;
 import dev.subminute.controller.testing.TestLambdaContext;
@@ -38,7 +39,7 @@ class ControllerHandlerTest {
     executions = new InMemoryExecutions();
     Reconciler reconciler =
         new Reconciler(
-            table,
+            new DynamoJobStore(table),
             executions,
             executions,
             WorkerPolicy.allowing(List.of("log")),
@@ -116,25 +117,29 @@ class ControllerHandlerTest {
     assertEquals(2, executions.startedShared.size(), "shared jobs: the job state machine's");
   }
 
+  /** The state of an execution whose next window is its last before it continues as new. */
+  static ControllerState lastWindowBeforeContinuing(String jobId, String owner) {
+    return new ControllerState(
+        jobId,
+        owner,
+        null,
+        LocalController.FAST.windowsPerExecution() - 1,
+        0,
+        null,
+        null,
+        null,
+        null,
+        0,
+        0,
+        false,
+        null);
+  }
+
   @Test
   void continue_as_new_is_asked_for_before_the_history_limit() throws Exception {
     table.putIfAbsent(
         JobItem.builder().jobId("old").workerArn("log").intervalMs(100L).running(true).build());
-    ControllerState state =
-        new ControllerState(
-            "old",
-            "old-1",
-            null,
-            LocalController.FAST.windowsPerExecution() - 1,
-            0,
-            null,
-            null,
-            null,
-            null,
-            0,
-            0,
-            false,
-            null);
+    ControllerState state = lastWindowBeforeContinuing("old", "old-1");
     JsonNode out =
         call(JSON.writeValueAsString(state), ControllerHandler.REMAINING_TIME_MARGIN_MS + 300);
     assertEquals(true, out.get("continueAsNew").asBoolean());
@@ -150,21 +155,7 @@ class ControllerHandlerTest {
             .intervalMs(3_600_000L)
             .running(true)
             .build());
-    ControllerState state =
-        new ControllerState(
-            "hourly",
-            "hourly-1",
-            null,
-            LocalController.FAST.windowsPerExecution() - 1,
-            0,
-            null,
-            null,
-            null,
-            null,
-            0,
-            0,
-            false,
-            null);
+    ControllerState state = lastWindowBeforeContinuing("hourly", "hourly-1");
     JsonNode out = call(JSON.writeValueAsString(state), 900_000);
     assertEquals("WAIT", out.get("action").asText());
     assertEquals(true, out.get("continueAsNew").asBoolean());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
@@ -30,7 +31,7 @@ class ReconcilerHandlerTest {
         new ReconcilerHandler(
             table,
             new Reconciler(
-                table,
+                new DynamoJobStore(table),
                 executions,
                 executions,
                 WorkerPolicy.allowing(List.of("arn:aws:lambda:*:function:subminute-worker-*")),
@@ -86,7 +87,7 @@ class ReconcilerHandlerTest {
         new ReconcilerHandler(
             table,
             new Reconciler(
-                table,
+                new DynamoJobStore(table),
                 executions,
                 executions,
                 WorkerPolicy.allowing(List.of("log")),
@@ -105,7 +106,7 @@ class ReconcilerHandlerTest {
         new ReconcilerHandler(
             table,
             new Reconciler(
-                table,
+                new DynamoJobStore(table),
                 executions,
                 executions,
                 WorkerPolicy.allowing(List.of("arn:aws:lambda:*:function:subminute-worker-*")),
@@ -163,7 +164,7 @@ class ReconcilerHandlerTest {
         new ReconcilerHandler(
             table,
             new Reconciler(
-                table,
+                new DynamoJobStore(table),
                 new InMemoryExecutions(),
                 new InMemoryExecutions(),
                 WorkerPolicy.allowing(List.of("log")),

@@ -13,10 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -29,14 +25,7 @@ class ScalerHandlerTest {
   @BeforeAll
   static void startMoto() throws Exception {
     moto = MotoServer.start();
-    sfn =
-        SfnClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-            .httpClientBuilder(ApacheHttpClient.builder())
-            .build();
+    sfn = moto.sfnClient().build();
   }
 
   @AfterAll
@@ -104,18 +93,12 @@ class ScalerHandlerTest {
   }
 
   private static void putJob(JobTable table, String jobId, long intervalMs, boolean running) {
-    table
-        .client()
-        .putItem(
-            r ->
-                r.tableName(table.name())
-                    .item(
-                        Map.of(
-                            "jobId", AttributeValue.fromS(jobId),
-                            "workerArn",
-                                AttributeValue.fromS(
-                                    "arn:aws:lambda:us-east-1:123456789012:function:w"),
-                            "intervalMs", AttributeValue.fromN(Long.toString(intervalMs)),
-                            "running", AttributeValue.fromBool(running))));
+    SharedDynalite.putRaw(
+        table,
+        Map.of(
+            "jobId", AttributeValue.fromS(jobId),
+            "workerArn", AttributeValue.fromS("arn:aws:lambda:us-east-1:123456789012:function:w"),
+            "intervalMs", AttributeValue.fromN(Long.toString(intervalMs)),
+            "running", AttributeValue.fromBool(running)));
   }
 }

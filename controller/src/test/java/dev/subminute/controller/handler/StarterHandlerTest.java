@@ -10,6 +10,7 @@ import dev.subminute.controller.core.ControllerState;
 import dev.subminute.controller.core.Executions;
 import dev.subminute.controller.core.Starter;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
@@ -36,15 +37,13 @@ class StarterHandlerTest {
     handler =
         new StarterHandler(
             new Starter(
-                table,
+                new DynamoJobStore(table),
                 executions,
                 executions,
                 WorkerPolicy.allowing(List.of("log")),
                 System::currentTimeMillis));
     for (String id : List.of("poll-1", "broken", "paused")) {
-      table
-          .client()
-          .putItem(r -> r.tableName(table.name()).item(Map.of("jobId", AttributeValue.fromS(id))));
+      SharedDynalite.putRaw(table, Map.of("jobId", AttributeValue.fromS(id)));
     }
   }
 
@@ -72,10 +71,18 @@ class StarterHandlerTest {
   @Test
   void a_dedicated_job_starts_one_controller_execution_under_a_deterministic_name() {
     Starter starter =
-        new Starter(table, executions, executions, WorkerPolicy.allowing(List.of("log")), () -> 1);
+        new Starter(
+            new DynamoJobStore(table),
+            executions,
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            () -> 1);
     Map<String, AttributeValue> image = runningImage("own", "DEDICATED");
-    assertEquals(Starter.Outcome.STARTED, starter.onRecord("INSERT", "7", image));
-    assertEquals(Starter.Outcome.ALREADY_STARTED, starter.onRecord("INSERT", "7", image));
+    assertEquals(
+        Starter.Outcome.STARTED, starter.onRecord("INSERT", "7", DynamoJobStore.item(image)));
+    assertEquals(
+        Starter.Outcome.ALREADY_STARTED,
+        starter.onRecord("INSERT", "7", DynamoJobStore.item(image)));
     assertEquals(Map.of(), executions.startedShared);
     assertEquals(1, executions.started.size());
     String name = executions.started.keySet().iterator().next();
@@ -96,10 +103,17 @@ class StarterHandlerTest {
   @Test
   void a_job_enrolled_on_the_shared_hosts_starts_nothing_whatever_its_placement_now() {
     Starter starter =
-        new Starter(table, executions, executions, WorkerPolicy.allowing(List.of("log")), () -> 1);
+        new Starter(
+            new DynamoJobStore(table),
+            executions,
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            () -> 1);
     Map<String, AttributeValue> image = new HashMap<>(runningImage("poll-1", "DEDICATED"));
-    image.put("taskToken", AttributeValue.fromS("token-1"));
-    assertEquals(Starter.Outcome.ALREADY_RUNNING, starter.onRecord("MODIFY", "8", image));
+    image.put(JobTable.TASK_TOKEN, AttributeValue.fromS("token-1"));
+    assertEquals(
+        Starter.Outcome.ALREADY_RUNNING,
+        starter.onRecord("MODIFY", "8", DynamoJobStore.item(image)));
     assertEquals(Map.of(), executions.started);
     assertEquals(Map.of(), executions.startedShared);
   }
@@ -133,7 +147,11 @@ class StarterHandlerTest {
   void a_job_with_a_live_lease_is_not_started_again() {
     Starter starter =
         new Starter(
-            table, executions, executions, WorkerPolicy.allowing(List.of("log")), () -> 1_000);
+            new DynamoJobStore(table),
+            executions,
+            executions,
+            WorkerPolicy.allowing(List.of("log")),
+            () -> 1_000);
     Map<String, AttributeValue> image =
         Map.of(
             "jobId", AttributeValue.fromS("poll-1"),
@@ -142,7 +160,9 @@ class StarterHandlerTest {
             "running", AttributeValue.fromBool(true),
             "owner", AttributeValue.fromS("poll-1-abc"),
             "leaseUntil", AttributeValue.fromN("5000"));
-    assertEquals(Starter.Outcome.ALREADY_RUNNING, starter.onRecord("MODIFY", "9", image));
+    assertEquals(
+        Starter.Outcome.ALREADY_RUNNING,
+        starter.onRecord("MODIFY", "9", DynamoJobStore.item(image)));
     assertEquals(0, executions.started.size());
     assertEquals(0, executions.startedShared.size(), "nor on the shared hosts: SHARED by default");
   }
@@ -168,7 +188,7 @@ class StarterHandlerTest {
     StarterHandler flaky =
         new StarterHandler(
             new Starter(
-                table,
+                new DynamoJobStore(table),
                 failing,
                 (name, jobId) -> {
                   throw new IllegalStateException("throttled");

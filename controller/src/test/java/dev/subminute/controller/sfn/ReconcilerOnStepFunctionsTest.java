@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.subminute.controller.core.ControllerState;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.MotoServer;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
@@ -54,11 +55,7 @@ class ReconcilerOnStepFunctionsTest {
   static void startMoto() throws Exception {
     moto = MotoServer.start();
     sfn =
-        SfnClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        moto.sfnClient()
             .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16))
             .overrideConfiguration(c -> c.addExecutionInterceptor(new CountingCalls()))
             .build();
@@ -158,7 +155,7 @@ class ReconcilerOnStepFunctionsTest {
 
     Reconciler reconciler =
         new Reconciler(
-            table,
+            new DynamoJobStore(table),
             executions,
             (name, jobId) -> {
               throw new AssertionError("every job here is dedicated: " + jobId);

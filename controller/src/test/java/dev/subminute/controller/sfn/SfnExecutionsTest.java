@@ -11,10 +11,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /** The Step Functions adapter through the real SDK against moto's Step Functions API. */
@@ -26,14 +22,7 @@ class SfnExecutionsTest {
   @BeforeAll
   static void startMoto() throws Exception {
     moto = MotoServer.start();
-    sfn =
-        SfnClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-            .httpClientBuilder(ApacheHttpClient.builder())
-            .build();
+    sfn = moto.sfnClient().build();
     stateMachineArn =
         sfn.createStateMachine(
                 r ->

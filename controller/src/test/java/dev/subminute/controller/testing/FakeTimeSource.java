@@ -40,10 +40,6 @@ public final class FakeTimeSource implements TimeSource {
     return wallMicros;
   }
 
-  public long wallMillis() {
-    return Math.floorDiv(wallMicros, 1_000);
-  }
-
   @Override
   public void parkUntil(long deadlineNanos) {
     long step = Math.max(0, deadlineNanos - monoNanos) + stallNanos;

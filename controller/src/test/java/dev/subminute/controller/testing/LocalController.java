@@ -2,16 +2,12 @@ package dev.subminute.controller.testing;
 
 import dev.subminute.controller.core.Controller;
 import dev.subminute.controller.core.ControllerConfig;
-import dev.subminute.controller.core.PollingJobFeed;
-import dev.subminute.controller.core.TickDispatcher;
-import dev.subminute.controller.core.TickListener;
-import dev.subminute.controller.core.TimerLoop;
+import dev.subminute.controller.core.DedicatedController;
 import dev.subminute.controller.core.WorkerPolicy;
-import dev.subminute.controller.time.SystemTimeSource;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
+import dev.subminute.controller.time.TimeSource;
 import dev.subminute.model.dynamodb.JobTable;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 /** A controller on the real clock against a real table, recording every invoke. */
 public final class LocalController implements AutoCloseable {
@@ -19,29 +15,24 @@ public final class LocalController implements AutoCloseable {
       new ControllerConfig(2_000, 10_000, 2_000, 1_000, 5_000, 100, 500);
 
   public final RecordingInvoker invoker = new RecordingInvoker();
-  public final SystemTimeSource time = SystemTimeSource.precise();
-  public final ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
-  public final TimerLoop loop;
+  public final SwitchableStore store;
+  public final TimeSource time;
   public final Controller controller;
+  private final DedicatedController dedicated;
 
   public LocalController(JobTable table, ControllerConfig config) {
-    loop =
-        new TimerLoop(
-                time,
-                config,
-                new TickDispatcher(invoker, background),
-                TickListener.NONE,
-                background)
-            .start("test-timer");
-    controller =
-        new Controller(
-            table,
-            loop,
-            new PollingJobFeed(table, background, config.refreshMs()),
-            WorkerPolicy.allowing(
-                List.of("log", "drift-probe", "arn:aws:lambda:*:function:allowed-*")),
-            config,
-            time);
+    store = new SwitchableStore(new DynamoJobStore(table));
+    dedicated =
+        DedicatedController.builder(
+                store,
+                invoker,
+                WorkerPolicy.allowing(
+                    List.of("log", "drift-probe", "arn:aws:lambda:*:function:allowed-*")))
+            .config(config)
+            .timerThreadName("test-timer")
+            .start();
+    time = dedicated.time();
+    controller = dedicated.controller();
   }
 
   public long windowEnd(long ms) {
@@ -50,7 +41,6 @@ public final class LocalController implements AutoCloseable {
 
   @Override
   public void close() {
-    loop.close();
-    background.shutdownNow();
+    dedicated.close();
   }
 }

@@ -14,6 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.SfnClientBuilder;
 
 /**
  * moto in server mode on a free loopback port: a local Step Functions API, at the pinned version
@@ -75,6 +81,16 @@ public final class MotoServer implements AutoCloseable {
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** A Step Functions client builder for this server: its endpoint, a region, test credentials. */
+  public SfnClientBuilder sfnClient() {
+    return SfnClient.builder()
+        .endpointOverride(endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        .httpClientBuilder(ApacheHttpClient.builder());
   }
 
   /** Makes moto run the definitions of started executions (by default it only records them). */

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.Controller;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.ControllerState;
-import dev.subminute.controller.core.PollingJobFeed;
-import dev.subminute.controller.core.TickDispatcher;
+import dev.subminute.controller.core.DedicatedController;
 import dev.subminute.controller.core.TickListener;
-import dev.subminute.controller.core.TimerLoop;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.controller.time.SystemTimeSource;
 import dev.subminute.loadtest.Accounting;
@@ -28,8 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -89,23 +86,16 @@ public final class ControllerBenchmark {
       table.putIfAbsent(item);
       ControllerConfig config = ControllerConfig.lambda().withWindowMs(windowMs);
       SystemTimeSource time = new SystemTimeSource(spinMicros * 1_000, 50_000_000);
-      ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
-      TimerLoop loop =
-          new TimerLoop(
-                  time,
-                  config,
-                  new TickDispatcher(new LambdaWorkerInvoker(endpoint.client()), background),
-                  listener,
-                  background)
-              .start("subminute-timer");
-      Controller controller =
-          new Controller(
-              table,
-              loop,
-              new PollingJobFeed(table, background, config.refreshMs()),
-              WorkerPolicy.allowing(List.of("drift-probe")),
-              config,
-              time);
+      DedicatedController dedicated =
+          DedicatedController.builder(
+                  new DynamoJobStore(table),
+                  new LambdaWorkerInvoker(endpoint.client()),
+                  WorkerPolicy.allowing(List.of("drift-probe")))
+              .config(config)
+              .time(time)
+              .listener(listener)
+              .start();
+      Controller controller = dedicated.controller();
       long maxRssKb = 0;
       long start = System.currentTimeMillis();
       long end = start + runMs;
@@ -140,8 +130,7 @@ public final class ControllerBenchmark {
       }
       long stoppedAt = System.currentTimeMillis();
       Thread.sleep(2_000); // the last invokes reach the endpoint, or count as lost
-      loop.close();
-      background.shutdownNow();
+      dedicated.close();
       // from the first window's start to the end of the last: start-up and handovers included
       Job job = Job.builder("bench", "drift-probe", intervalMs).build();
       Accounting.Counts counts =

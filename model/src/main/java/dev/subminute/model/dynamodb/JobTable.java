@@ -1,7 +1,6 @@
 package dev.subminute.model.dynamodb;
 
 import com.google.common.base.Suppliers;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,30 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -141,47 +129,9 @@ public final class JobTable {
     return client;
   }
 
-  /**
-   * The timeout of the calls that set the table up: off the timing path, so longer than the
-   * clients' fail-fast 2 s, which a just-started dynalite's first answer can exceed on a busy
-   * machine.
-   */
-  private static final Consumer<AwsRequestOverrideConfiguration.Builder> SETUP_TIMEOUT =
-      c -> c.apiCallTimeout(Duration.ofSeconds(30)).apiCallAttemptTimeout(Duration.ofSeconds(10));
-
   /** Creates the table (on-demand, key {@code jobId}) unless it exists, and waits until active. */
   public void createIfMissing() {
-    try {
-      client.createTable(
-          r ->
-              r.overrideConfiguration(SETUP_TIMEOUT)
-                  .tableName(tableName)
-                  .billingMode(BillingMode.PAY_PER_REQUEST)
-                  .keySchema(
-                      KeySchemaElement.builder()
-                          .attributeName(JOB_ID)
-                          .keyType(KeyType.HASH)
-                          .build())
-                  .attributeDefinitions(
-                      AttributeDefinition.builder()
-                          .attributeName(JOB_ID)
-                          .attributeType(ScalarAttributeType.S)
-                          .build()));
-    } catch (ResourceInUseException alreadyThere) {
-      // created by someone else: fine
-    }
-    // the default waiter polls every 20 s; a new on-demand table is active in well under a second
-    client
-        .waiter()
-        .waitUntilTableExists(
-            DescribeTableRequest.builder()
-                .overrideConfiguration(SETUP_TIMEOUT)
-                .tableName(tableName)
-                .build(),
-            WaiterOverrideConfiguration.builder()
-                .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(100)))
-                .maxAttempts(600)
-                .build());
+    Tables.createIfMissing(client, tableName, JOB_ID);
   }
 
   public boolean exists() {

@@ -2,6 +2,7 @@ package dev.subminute.model.jobs;
 
 import dev.subminute.model.JobValidation;
 import dev.subminute.model.JobValidator;
+import dev.subminute.model.WorkerArns;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
@@ -194,7 +195,7 @@ public final class SubminuteJobs {
       throw new JobsException.Invalid(invalid.summary());
     }
     String worker = item.get("workerArn").s();
-    if (!workers.isEmpty() && !workers.contains(functionName(worker))) {
+    if (!workers.isEmpty() && !workers.contains(WorkerArns.functionName(worker))) {
       throw new JobsException.Invalid(
           "workerArn \""
               + worker
@@ -202,17 +203,6 @@ public final class SubminuteJobs {
               + String.join(", ", workers)
               + " (with --aws, any Lambda function name or ARN)");
     }
-  }
-
-  /** {@code drift-probe}, {@code arn:...:function:drift-probe} or {@code ...:drift-probe:live}. */
-  private static String functionName(String workerArn) {
-    int at = workerArn.indexOf(":function:");
-    if (at < 0) {
-      return workerArn;
-    }
-    String rest = workerArn.substring(at + ":function:".length());
-    int qualifier = rest.indexOf(':');
-    return qualifier < 0 ? rest : rest.substring(0, qualifier);
   }
 
   private static void checkId(String jobId) {

@@ -103,17 +103,13 @@ class JobTableTest {
 
   @Test
   void set_attributes_repairs_an_item_the_mapper_cannot_read() {
-    table
-        .client()
-        .putItem(
-            r ->
-                r.tableName(table.name())
-                    .item(
-                        Map.of(
-                            "jobId", AttributeValue.fromS("raw"),
-                            "workerArn", AttributeValue.fromS("log"),
-                            "intervalMs", AttributeValue.fromS("fast"),
-                            "running", AttributeValue.fromBool(true))));
+    SharedDynalite.putRaw(
+        table,
+        Map.of(
+            "jobId", AttributeValue.fromS("raw"),
+            "workerArn", AttributeValue.fromS("log"),
+            "intervalMs", AttributeValue.fromS("fast"),
+            "running", AttributeValue.fromBool(true)));
     assertInstanceOf(
         JobValidation.Invalid.class, JobValidator.validate(table.get("raw").orElseThrow()));
     long version =
@@ -305,17 +301,13 @@ class JobTableTest {
   void a_user_put_wins_over_a_later_status_write() {
     table.putIfAbsent(job("p"));
     table.writeStatusAsOwner("p", "a", 5_000, 1_000, StatusUpdate.of(JobStatus.RUNNING, "ticking"));
-    table
-        .client()
-        .putItem(
-            r ->
-                r.tableName(table.name())
-                    .item(
-                        Map.of(
-                            "jobId", AttributeValue.fromS("p"),
-                            "workerArn", AttributeValue.fromS("log"),
-                            "intervalMs", AttributeValue.fromN("300"),
-                            "running", AttributeValue.fromBool(true))));
+    SharedDynalite.putRaw(
+        table,
+        Map.of(
+            "jobId", AttributeValue.fromS("p"),
+            "workerArn", AttributeValue.fromS("log"),
+            "intervalMs", AttributeValue.fromN("300"),
+            "running", AttributeValue.fromBool(true)));
     table.writeStatusAsOwner(
         "p", "a", 5_000, 1_500, new StatusUpdate(null, null, 1400L, 1, 0, 0, null));
     Map<String, AttributeValue> item = table.get("p").orElseThrow();

@@ -202,15 +202,11 @@ class SubminuteJobsTest {
 
   @Test
   void an_item_written_by_another_client_is_read_with_its_reasons() {
-    table
-        .client()
-        .putItem(
-            r ->
-                r.tableName(table.name())
-                    .item(
-                        Map.of(
-                            "jobId", AttributeValue.fromS("raw"),
-                            "intervalMs", AttributeValue.fromS("fast"))));
+    SharedDynalite.putRaw(
+        table,
+        Map.of(
+            "jobId", AttributeValue.fromS("raw"),
+            "intervalMs", AttributeValue.fromS("fast")));
     StoredJob raw = jobs.get("raw").orElseThrow();
     assertInstanceOf(JobValidation.Invalid.class, raw.validation());
     assertEquals("fast", raw.text("intervalMs"));

@@ -3,8 +3,10 @@ package dev.subminute.model.testing;
 import dev.subminute.model.dynalite.DynaliteServer;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * One dynalite per test JVM, started on first use on a free loopback port and stopped when the JVM
@@ -38,5 +40,10 @@ public final class SharedDynalite {
     JobTable table = new JobTable(client(), "jobs-" + purpose + "-" + TABLES.incrementAndGet());
     table.createIfMissing();
     return table;
+  }
+
+  /** Writes an item as given, past the mapper and the validator: as another client may write it. */
+  public static void putRaw(JobTable table, Map<String, AttributeValue> item) {
+    table.client().putItem(r -> r.tableName(table.name()).item(item));
   }
 }

@@ -2,6 +2,7 @@ package dev.subminute.controller.host.dynamodb;
 
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.host.JobStatusSink;
 import dev.subminute.controller.host.StatusChange;
 import dev.subminute.controller.host.StoredJob;
@@ -43,7 +44,7 @@ public final class DynamoJobs implements JobStatusSink {
         JobDecision decision =
             before != null && before.user().equals(user)
                 ? before.decision()
-                : JobDecision.of(Optional.of(item), policy);
+                : JobDecision.of(Optional.of(DynamoJobStore.item(item)), policy);
         decided.put(id.s(), new Decided(user, decision));
         JobStatusView status = JobStatusView.of(item);
         jobs.add(

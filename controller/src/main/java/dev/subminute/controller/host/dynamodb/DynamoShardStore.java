@@ -4,22 +4,14 @@ import dev.subminute.controller.host.HostBeat;
 import dev.subminute.controller.host.ShardLease;
 import dev.subminute.controller.host.ShardStore;
 import dev.subminute.controller.host.ShardView;
-import java.time.Duration;
+import dev.subminute.model.dynamodb.Tables;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 /**
@@ -55,31 +47,7 @@ public final class DynamoShardStore implements ShardStore {
   }
 
   public DynamoShardStore createIfMissing() {
-    try {
-      client.createTable(
-          r ->
-              r.tableName(tableName)
-                  .billingMode(BillingMode.PAY_PER_REQUEST)
-                  .keySchema(
-                      KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
-                  .attributeDefinitions(
-                      AttributeDefinition.builder()
-                          .attributeName(KEY)
-                          .attributeType(ScalarAttributeType.S)
-                          .build()));
-    } catch (ResourceInUseException alreadyThere) {
-      // created by another host
-    }
-    client
-        .waiter()
-        .waitUntilTableExists(
-            software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest.builder()
-                .tableName(tableName)
-                .build(),
-            WaiterOverrideConfiguration.builder()
-                .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(100)))
-                .maxAttempts(600)
-                .build());
+    Tables.createIfMissing(client, tableName, KEY);
     return this;
   }
 

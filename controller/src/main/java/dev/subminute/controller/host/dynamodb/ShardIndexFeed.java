@@ -2,6 +2,7 @@ package dev.subminute.controller.host.dynamodb;
 
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.host.Host;
 import dev.subminute.controller.host.JobEnding;
 import dev.subminute.controller.host.TaskTokens;
@@ -40,7 +41,8 @@ public final class ShardIndexFeed {
     host.offerItems(jobs.storedJobs(items));
     int ended = 0;
     for (Map<String, AttributeValue> item : items) {
-      Optional<JobEnding> ending = JobEnding.of(JobDecision.of(Optional.of(item), policy));
+      Optional<JobEnding> ending =
+          JobEnding.of(JobDecision.of(Optional.of(DynamoJobStore.item(item)), policy));
       if (ending.isPresent()) {
         // the index carries no token: read it now, once per ended job
         String jobId = item.get(JobTable.JOB_ID).s();
