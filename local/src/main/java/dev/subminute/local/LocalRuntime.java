@@ -132,6 +132,7 @@ public final class LocalRuntime implements AutoCloseable {
   private volatile Discovery lastDiscovery = new Discovery(0, 0, 0);
   private volatile List<StoredJob> lastItems = List.of();
   private volatile long lastScanMs;
+  private long previousScanMs;
   private volatile boolean closed;
 
   private LocalRuntime(
@@ -229,9 +230,9 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /**
-   * Scans the table and hands the items to the host; then again after the scan period, or after ten
-   * scans' time when the table is so large that scanning (dynalite's CPU above all) would crowd out
-   * the timer: a 10,000-item table is scanned every few seconds.
+   * Scans the table and hands the items to the host; then again after the scan period, or after
+   * three scans' time when the table is so large that scanning (dynalite's CPU above all) would
+   * crowd out the timer: a 10,000-item table is scanned every few seconds.
    */
   private void discover() {
     if (closed) {
@@ -256,8 +257,11 @@ public final class LocalRuntime implements AutoCloseable {
     } catch (RuntimeException e) {
       // storage unavailable: running jobs keep their items until their shard leases run out
     }
+    previousScanMs = lastScanMs;
     lastScanMs = (System.nanoTime() - start) / 1_000_000;
-    long delay = scans.sum() == 1 ? options.scanPeriodMs() : 3 * lastScanMs;
+    // the faster of the last two scans measures the table, not a burst of writes beside one scan
+    long delay =
+        scans.sum() == 1 ? options.scanPeriodMs() : 3 * Math.min(lastScanMs, previousScanMs);
     try {
       scheduler.schedule(
           this::discover, Math.max(options.scanPeriodMs(), delay), TimeUnit.MILLISECONDS);
