@@ -48,11 +48,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * ms, max ≤ 10 ms, 0 missed and 0 duplicated.
  *
  * <pre>
- * java -cp loadtest/target/subminute.jar dev.subminute.loadtest.bench.HostCapacityBenchmark \
+ * java -cp cli/target/subminute.jar dev.subminute.loadtest.bench.HostCapacityBenchmark \
  *     --jobs 1000 --interval 1s --duration 300s --window 60s
- * java -cp loadtest/target/subminute.jar dev.subminute.loadtest.bench.HostCapacityBenchmark \
+ * java -cp cli/target/subminute.jar dev.subminute.loadtest.bench.HostCapacityBenchmark \
  *     --jobs 5000 --interval 100ms..5s --duration 300s --window 60s
- * java -cp loadtest/target/subminute.jar dev.subminute.loadtest.bench.HostCapacityBenchmark \
+ * java -cp cli/target/subminute.jar dev.subminute.loadtest.bench.HostCapacityBenchmark \
  *     --jobs 1000 --interval 100ms..5s --duration 60s --window 60s --step-to 64000
  * </pre>
  *
@@ -366,7 +366,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
 
   /** The command that reproduces one run of {@code jobCount} jobs. */
   private String command(int jobCount) {
-    return "java -cp loadtest/target/subminute.jar "
+    return "java -cp cli/target/subminute.jar "
         + HostCapacityBenchmark.class.getName()
         + " --jobs "
         + jobCount
