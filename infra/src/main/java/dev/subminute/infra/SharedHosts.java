@@ -1,9 +1,11 @@
 package dev.subminute.infra;
 
+import static dev.subminute.infra.StackParts.allow;
+import static dev.subminute.infra.StackParts.suppression;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,12 +31,10 @@ import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.FilterCriteria;
 import software.amazon.awscdk.services.lambda.FilterRule;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -520,23 +520,8 @@ public final class SharedHosts extends Construct {
       Duration timeout,
       Map<String, String> env,
       String description) {
-    LogGroup logs =
-        LogGroup.Builder.create(this, id + "Logs")
-            .retention(RetentionDays.ONE_MONTH)
-            .removalPolicy(RemovalPolicy.DESTROY)
-            .build();
     Function fn =
-        Function.Builder.create(this, id)
-            .runtime(Runtime.JAVA_21)
-            .architecture(Architecture.ARM_64)
-            .handler(handler)
-            .code(code)
-            .memorySize(memoryMb)
-            .timeout(timeout)
-            .environment(env)
-            .logGroup(logs)
-            .description(description)
-            .build();
+        StackParts.javaFunction(this, id, code, handler, memoryMb, timeout, env, description);
     NagSuppressions.addResourceSuppressions(
         fn,
         List.of(
@@ -555,22 +540,6 @@ public final class SharedHosts extends Construct {
                     + " ARN); executions of this stack's host state machine end in their names.")),
         true);
     return fn;
-  }
-
-  private static NagPackSuppression suppression(String id, String reason) {
-    return NagPackSuppression.builder().id(id).reason(reason).build();
-  }
-
-  private static void allow(
-      software.amazon.awscdk.services.iam.IGrantable grantee, List<String> actions, String arn) {
-    grantee
-        .getGrantPrincipal()
-        .addToPrincipalPolicy(
-            PolicyStatement.Builder.create()
-                .effect(Effect.ALLOW)
-                .actions(actions)
-                .resources(List.of(arn))
-                .build());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.subminute.infra;
 
-import io.github.cdklabs.cdknag.NagPackSuppression;
+import static dev.subminute.infra.StackParts.suppression;
+
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import java.util.Map;
@@ -239,7 +240,8 @@ public final class SubminuteStack extends Stack {
                 "arn:", Aws.PARTITION, ":lambda:", Aws.REGION, ":", Aws.ACCOUNT_ID, ":function:"));
 
     Function controller =
-        javaFunction(
+        StackParts.javaFunction(
+            this,
             "Controller",
             code.controller(this),
             CONTROLLER_HANDLER,
@@ -288,7 +290,8 @@ public final class SubminuteStack extends Stack {
             .retentionPeriod(Duration.days(14))
             .build();
     Function starter =
-        javaFunction(
+        StackParts.javaFunction(
+            this,
             "Starter",
             code.controller(this),
             STARTER_HANDLER,
@@ -333,7 +336,8 @@ public final class SubminuteStack extends Stack {
             .build());
 
     Function reconciler =
-        javaFunction(
+        StackParts.javaFunction(
+            this,
             "Reconciler",
             code.controller(this),
             RECONCILER_HANDLER,
@@ -430,15 +434,6 @@ public final class SubminuteStack extends Stack {
                 "AwsSolutions-SQS3", "This queue is itself the starter's dead-letter queue.")));
   }
 
-  private static void allow(Function function, List<String> actions, String resource) {
-    function.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .effect(Effect.ALLOW)
-            .actions(actions)
-            .resources(List.of(resource))
-            .build());
-  }
-
   private PolicyStatement startAndListExecutions(String stateMachineArn, String executionsArn) {
     return PolicyStatement.Builder.create()
         .effect(Effect.ALLOW)
@@ -452,30 +447,17 @@ public final class SubminuteStack extends Stack {
         .build();
   }
 
-  private Function javaFunction(
-      String id,
-      Code code,
-      String handler,
-      int memoryMb,
-      Duration timeout,
-      Map<String, String> env,
-      String description) {
-    LogGroup logs =
-        LogGroup.Builder.create(this, id + "Logs")
-            .retention(RetentionDays.ONE_MONTH)
-            .removalPolicy(RemovalPolicy.DESTROY)
-            .build();
-    return Function.Builder.create(this, id)
-        .runtime(Runtime.JAVA_21)
-        .architecture(Architecture.ARM_64)
-        .handler(handler)
-        .code(code)
-        .memorySize(memoryMb)
-        .timeout(timeout)
-        .environment(env)
-        .logGroup(logs)
-        .description(description)
-        .build();
+  /**
+   * Through the function rather than {@link StackParts#allow}: CDK then keeps the statements in the
+   * role's default policy, where the versioned controller's template has them.
+   */
+  private static void allow(Function function, List<String> actions, String resource) {
+    function.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .effect(Effect.ALLOW)
+            .actions(actions)
+            .resources(List.of(resource))
+            .build());
   }
 
   /**
@@ -879,10 +861,6 @@ public final class SubminuteStack extends Stack {
                 "X-Ray's trace actions take no resource; the controller function's versions end in"
                     + " :*.")),
         true);
-  }
-
-  private static NagPackSuppression suppression(String id, String reason) {
-    return NagPackSuppression.builder().id(id).reason(reason).build();
   }
 
   /** A map in the order written: Map.of iterates in an order that changes from run to run. */
