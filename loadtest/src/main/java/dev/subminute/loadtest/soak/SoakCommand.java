@@ -112,6 +112,10 @@ public final class SoakCommand implements Callable<Integer> {
       }
       long min = Arrays.stream(perMinute).min().orElse(0);
       long max = Arrays.stream(perMinute).max().orElse(0);
+      long expected = 60_000 / LocalRuntime.Options.defaults().scanPeriodMs();
+      check(
+          min >= expected * 8 / 10,
+          "as few as " + min + " scans in a minute, " + expected + " expected");
       check(max <= min * 1.2 + 2, "scans per minute between " + min + " and " + max);
       System.out.printf(
           "idle %d min: scans/s from %.2f to %.2f per minute%n", minutes, min / 60.0, max / 60.0);
@@ -242,7 +246,7 @@ public final class SoakCommand implements Callable<Integer> {
   }
 
   /** Writes every job in batches of 25; returns when the last batch was stored. */
-  private long putJobs(JobTable table, String url) {
+  private long putJobs(JobTable table, String url) throws InterruptedException {
     List<WriteRequest> batch = new ArrayList<>();
     long began = System.currentTimeMillis();
     for (int i = 0; i < jobs; i++) {
@@ -263,9 +267,15 @@ public final class SoakCommand implements Callable<Integer> {
               .build());
       if (batch.size() == 25 || i == jobs - 1) {
         Map<String, List<WriteRequest>> page = Map.of(table.name(), List.copyOf(batch));
-        while (!page.isEmpty()) {
+        for (int attempt = 1; !page.isEmpty(); attempt++) {
+          if (attempt > 10) {
+            throw new IllegalStateException("dynalite kept refusing a batch of 25 jobs");
+          }
           Map<String, List<WriteRequest>> request = page;
           page = table.client().batchWriteItem(r -> r.requestItems(request)).unprocessedItems();
+          if (!page.isEmpty()) {
+            Thread.sleep(50L * attempt);
+          }
         }
         batch.clear();
       }

@@ -76,7 +76,8 @@ class LocalCommandProcessTest {
 
     new ProcessBuilder("kill", "-INT", Long.toString(runtime.pid())).start().waitFor();
 
-    assertTrue(runtime.waitFor(20, TimeUnit.SECONDS), "the runtime did not end on SIGINT");
+    // a graceful stop hands shards over and writes status: on a busy machine that can take a while
+    assertTrue(runtime.waitFor(60, TimeUnit.SECONDS), "the runtime did not end on SIGINT");
     assertGone(dynalite);
   }
 
