@@ -1,13 +1,13 @@
 package dev.subminute.infra;
 
 import static dev.subminute.infra.StackParts.allow;
+import static dev.subminute.infra.StackParts.ordered;
 import static dev.subminute.infra.StackParts.suppression;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.cdklabs.cdknag.NagSuppressions;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
@@ -540,19 +540,6 @@ public final class SharedHosts extends Construct {
                     + " ARN); executions of this stack's host state machine end in their names.")),
         true);
     return fn;
-  }
-
-  /**
-   * A map in the order given: Map.of's order changes from run to run, and so would the template.
-   */
-  private static <V> Map<String, V> ordered(Object... keysAndValues) {
-    Map<String, V> map = new LinkedHashMap<>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      @SuppressWarnings("unchecked")
-      V value = (V) keysAndValues[i + 1];
-      map.put((String) keysAndValues[i], value);
-    }
-    return map;
   }
 
   private static String stateMachineArn(Stack stack, String name) {

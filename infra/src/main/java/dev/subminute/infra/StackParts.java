@@ -1,6 +1,7 @@
 package dev.subminute.infra;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -62,5 +63,18 @@ final class StackParts {
 
   static NagPackSuppression suppression(String id, String reason) {
     return NagPackSuppression.builder().id(id).reason(reason).build();
+  }
+
+  /**
+   * A map in the order written: Map.of iterates in an order that changes from run to run, and so
+   * would the template.
+   */
+  @SuppressWarnings("unchecked")
+  static <V> Map<String, V> ordered(Object... keysAndValues) {
+    Map<String, V> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], (V) keysAndValues[i + 1]);
+    }
+    return map;
   }
 }

@@ -1,5 +1,6 @@
 package dev.subminute.infra;
 
+import static dev.subminute.infra.StackParts.ordered;
 import static dev.subminute.infra.StackParts.suppression;
 
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -289,6 +290,16 @@ public final class SubminuteStack extends Stack {
             .enforceSsl(true)
             .retentionPeriod(Duration.days(14))
             .build();
+    Map<String, String> startingEnvironment =
+        ordered(
+            "TABLE_NAME",
+            table.getTableName(),
+            "STATE_MACHINE_ARN",
+            stateMachine.getStateMachineArn(),
+            "ALLOWED_WORKERS",
+            allowedWorkersList,
+            "FUNCTION_ARN_PREFIX",
+            functionArnPrefix);
     Function starter =
         StackParts.javaFunction(
             this,
@@ -297,15 +308,7 @@ public final class SubminuteStack extends Stack {
             STARTER_HANDLER,
             512,
             Duration.minutes(1),
-            ordered(
-                "TABLE_NAME",
-                table.getTableName(),
-                "STATE_MACHINE_ARN",
-                stateMachine.getStateMachineArn(),
-                "ALLOWED_WORKERS",
-                allowedWorkersList,
-                "FUNCTION_ARN_PREFIX",
-                functionArnPrefix),
+            startingEnvironment,
             "Starts the execution of each job written with running = true");
     allow(starter, List.of("dynamodb:UpdateItem"), table.getTableArn());
     stateMachine.grantStartExecution(starter);
@@ -343,15 +346,7 @@ public final class SubminuteStack extends Stack {
             RECONCILER_HANDLER,
             512,
             Duration.minutes(5),
-            ordered(
-                "TABLE_NAME",
-                table.getTableName(),
-                "STATE_MACHINE_ARN",
-                stateMachine.getStateMachineArn(),
-                "ALLOWED_WORKERS",
-                allowedWorkersList,
-                "FUNCTION_ARN_PREFIX",
-                functionArnPrefix),
+            startingEnvironment,
             "Starts jobs that should run and have no live execution; stops orphans");
     allow(
         reconciler,
@@ -861,15 +856,5 @@ public final class SubminuteStack extends Stack {
                 "X-Ray's trace actions take no resource; the controller function's versions end in"
                     + " :*.")),
         true);
-  }
-
-  /** A map in the order written: Map.of iterates in an order that changes from run to run. */
-  @SuppressWarnings("unchecked")
-  private static <V> Map<String, V> ordered(Object... keysAndValues) {
-    Map<String, V> map = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      map.put((String) keysAndValues[i], (V) keysAndValues[i + 1]);
-    }
-    return map;
   }
 }

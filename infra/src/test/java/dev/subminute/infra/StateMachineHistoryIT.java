@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
@@ -16,32 +14,20 @@ import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.controller.testing.LocalController;
 import dev.subminute.controller.testing.MotoServer;
 import dev.subminute.controller.testing.TestLambdaContext;
+import dev.subminute.model.dynalite.DynaliteServer;
 import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.assertions.Template;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
@@ -65,7 +51,7 @@ class StateMachineHistoryIT {
 
   static JobTable table;
   static LocalController local;
-  static HttpServer proxy;
+  static LambdaProxy proxy;
   static MotoServer moto;
   static SfnClient sfn;
 
@@ -82,30 +68,20 @@ class StateMachineHistoryIT {
             System::currentTimeMillis);
     ControllerHandler handler =
         new ControllerHandler(local.controller, arn -> reconciler, local.time);
-    proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    proxy.setExecutor(Executors.newCachedThreadPool());
-    moto = MotoServer.start(Map.of("MOTO_PORT", Integer.toString(proxy.getAddress().getPort())));
-    HttpClient forward = HttpClient.newHttpClient();
-    proxy.createContext(
-        "/",
-        exchange -> {
-          String path = exchange.getRequestURI().getPath();
-          if (path.startsWith("/2015-03-31/functions/") && path.endsWith("/invocations")) {
-            invoke(handler, exchange);
-          } else {
-            forward(forward, exchange);
-          }
-        });
-    proxy.start();
+    int proxyPort = DynaliteServer.freePort();
+    moto = MotoServer.start(Map.of("MOTO_PORT", Integer.toString(proxyPort)));
+    proxy =
+        new LambdaProxy(proxyPort, moto.endpoint())
+            .register(
+                "controller",
+                payload -> {
+                  ByteArrayOutputStream response = new ByteArrayOutputStream();
+                  handler.handleRequest(
+                      new ByteArrayInputStream(payload), response, new TestLambdaContext(900_000));
+                  return response.toByteArray();
+                });
     moto.executeStateMachines();
-    sfn =
-        SfnClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-            .httpClientBuilder(ApacheHttpClient.builder())
-            .build();
+    sfn = moto.sfnClient().build();
     App app = new App();
     ObjectNode definition =
         (ObjectNode)
@@ -130,69 +106,11 @@ class StateMachineHistoryIT {
                 .definition(definition.toString()));
   }
 
-  static void invoke(ControllerHandler handler, HttpExchange exchange) throws IOException {
-    byte[] request = exchange.getRequestBody().readAllBytes();
-    ByteArrayOutputStream response = new ByteArrayOutputStream();
-    try {
-      handler.handleRequest(
-          new ByteArrayInputStream(request), response, new TestLambdaContext(900_000));
-    } catch (RuntimeException e) {
-      response.reset();
-      response.write(
-          JSON.writeValueAsBytes(
-              Map.of("errorType", e.getClass().getSimpleName(), "errorMessage", e.toString())));
-      exchange.getResponseHeaders().add("X-Amz-Function-Error", "Unhandled");
-    }
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(200, response.size());
-    exchange.getResponseBody().write(response.toByteArray());
-    exchange.close();
-  }
-
-  static void forward(HttpClient client, HttpExchange exchange) throws IOException {
-    try {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(URI.create(moto.endpoint() + exchange.getRequestURI().toString()))
-              .method(
-                  exchange.getRequestMethod(),
-                  HttpRequest.BodyPublishers.ofByteArray(exchange.getRequestBody().readAllBytes()));
-      exchange
-          .getRequestHeaders()
-          .forEach(
-              (name, values) -> {
-                if (!Set.of("host", "content-length", "connection", "expect")
-                    .contains(name.toLowerCase(Locale.ROOT))) {
-                  values.forEach(v -> request.header(name, v));
-                }
-              });
-      HttpResponse<byte[]> response =
-          client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      response
-          .headers()
-          .map()
-          .forEach(
-              (name, values) -> {
-                if (!Set.of("content-length", "transfer-encoding", "connection", "date", "server")
-                    .contains(name.toLowerCase(Locale.ROOT))) {
-                  values.forEach(v -> exchange.getResponseHeaders().add(name, v));
-                }
-              });
-      exchange.sendResponseHeaders(
-          response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
-      exchange.getResponseBody().write(response.body());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      exchange.sendResponseHeaders(502, -1);
-    } finally {
-      exchange.close();
-    }
-  }
-
   @AfterAll
   static void stop() throws Exception {
     sfn.close();
     moto.close();
-    proxy.stop(0);
+    proxy.close();
     local.close();
   }
 
@@ -276,5 +194,6 @@ class StateMachineHistoryIT {
         windowsOnLambda,
         largestHistory);
     assertTrue(largestHistory < HISTORY_LIMIT / 2.0, "history per execution: " + largestHistory);
+    assertTrue(proxy.failures().isEmpty(), "controller windows that threw: " + proxy.failures());
   }
 }

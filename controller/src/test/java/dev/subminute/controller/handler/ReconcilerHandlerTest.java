@@ -12,6 +12,7 @@ import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,37 +29,16 @@ class ReconcilerHandlerTest {
     JobTable table = SharedDynalite.newTable("reconciler-handler");
     InMemoryExecutions executions = new InMemoryExecutions();
     ReconcilerHandler handler =
-        new ReconcilerHandler(
-            table,
-            new Reconciler(
-                new DynamoJobStore(table),
-                executions,
-                executions,
-                WorkerPolicy.allowing(List.of("arn:aws:lambda:*:function:subminute-worker-*")),
-                System::currentTimeMillis));
-    List<String> answers = new CopyOnWriteArrayList<>();
-    HttpServer cloudFormation =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    cloudFormation.createContext(
-        "/response",
-        x -> {
-          answers.add(
-              x.getRequestMethod()
-                  + " "
-                  + new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-          x.sendResponseHeaders(200, -1);
-          x.close();
-        });
-    cloudFormation.start();
-    try {
+        handler(table, executions, "arn:aws:lambda:*:function:subminute-worker-*");
+    try (CloudFormationEndpoint cloudFormation = new CloudFormationEndpoint()) {
+      List<String> answers = cloudFormation.answers;
       String worker =
           "arn:aws:lambda:us-east-1:123456789012:function:subminute-worker-drift-probe-Subminute";
       String result =
           handler.handleRequest(
               Map.of(
                   "RequestType", "Create",
-                  "ResponseURL",
-                      "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/response",
+                  "ResponseURL", cloudFormation.url(),
                   "StackId", "arn:aws:cloudformation:us-east-1:123456789012:stack/Subminute/1",
                   "RequestId", "r-1",
                   "LogicalResourceId", "DemoJob",
@@ -74,8 +54,6 @@ class ReconcilerHandlerTest {
       assertEquals("SUCCESS", body.get("Status").asText());
       assertEquals("demo-probe", body.get("PhysicalResourceId").asText());
       assertEquals("r-1", body.get("RequestId").asText());
-    } finally {
-      cloudFormation.stop(0);
     }
   }
 
@@ -83,15 +61,7 @@ class ReconcilerHandlerTest {
   void on_a_schedule_it_reconciles() {
     JobTable table = SharedDynalite.newTable("reconciler-schedule");
     InMemoryExecutions executions = new InMemoryExecutions();
-    ReconcilerHandler handler =
-        new ReconcilerHandler(
-            table,
-            new Reconciler(
-                new DynamoJobStore(table),
-                executions,
-                executions,
-                WorkerPolicy.allowing(List.of("log")),
-                System::currentTimeMillis));
+    ReconcilerHandler handler = handler(table, executions, "log");
     assertEquals(
         "jobs=0 started=0 invalid=0 orphansStopped=0",
         handler.handleRequest(Map.of("source", "aws.events"), null));
@@ -103,28 +73,11 @@ class ReconcilerHandlerTest {
     JobTable table = SharedDynalite.newTable("reconciler-demo-lifecycle");
     InMemoryExecutions executions = new InMemoryExecutions();
     ReconcilerHandler handler =
-        new ReconcilerHandler(
-            table,
-            new Reconciler(
-                new DynamoJobStore(table),
-                executions,
-                executions,
-                WorkerPolicy.allowing(List.of("arn:aws:lambda:*:function:subminute-worker-*")),
-                System::currentTimeMillis));
-    List<String> answers = new CopyOnWriteArrayList<>();
-    HttpServer cloudFormation =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    cloudFormation.createContext(
-        "/response",
-        x -> {
-          answers.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-          x.sendResponseHeaders(200, -1);
-          x.close();
-        });
-    cloudFormation.start();
-    try {
+        handler(table, executions, "arn:aws:lambda:*:function:subminute-worker-*");
+    try (CloudFormationEndpoint cloudFormation = new CloudFormationEndpoint()) {
+      List<String> answers = cloudFormation.answers;
       String worker = "arn:aws:lambda:us-east-1:123456789012:function:subminute-worker-drift-probe";
-      String url = "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/response";
+      String url = cloudFormation.url();
       for (String[] request :
           new String[][] {{"Create", "1000"}, {"Update", "250"}, {"Delete", "250"}}) {
         String result =
@@ -152,23 +105,13 @@ class ReconcilerHandlerTest {
       assertTrue(table.get("demo-probe").isEmpty(), "deleted with the resource");
       assertEquals(3, answers.size());
       answers.forEach(a -> assertTrue(a.contains("\"Status\":\"SUCCESS\""), a));
-    } finally {
-      cloudFormation.stop(0);
     }
   }
 
   @Test
   void as_the_workers_failure_destination_it_counts_the_failed_tick_on_the_job() {
     JobTable table = SharedDynalite.newTable("reconciler-failed-ticks");
-    ReconcilerHandler handler =
-        new ReconcilerHandler(
-            table,
-            new Reconciler(
-                new DynamoJobStore(table),
-                new InMemoryExecutions(),
-                new InMemoryExecutions(),
-                WorkerPolicy.allowing(List.of("log")),
-                System::currentTimeMillis));
+    ReconcilerHandler handler = handler(table, new InMemoryExecutions(), "log");
     table.putIfAbsent(
         dev.subminute.model.dynamodb.JobItem.builder()
             .jobId("probe")
@@ -194,5 +137,47 @@ class ReconcilerHandlerTest {
     Map<String, Object> gone = new java.util.HashMap<>(record);
     gone.put("requestPayload", Map.of("jobId", "deleted", "plannedAt", 1795651200000L));
     assertTrue(handler.handleRequest(gone, null).contains("gone"));
+  }
+
+  private static ReconcilerHandler handler(
+      JobTable table, InMemoryExecutions executions, String allowedWorkers) {
+    return new ReconcilerHandler(
+        table,
+        new Reconciler(
+            new DynamoJobStore(table),
+            executions,
+            executions,
+            WorkerPolicy.allowing(List.of(allowedWorkers)),
+            System::currentTimeMillis));
+  }
+
+  /** CloudFormation's response URL: keeps each answer as "METHOD body". */
+  private static final class CloudFormationEndpoint implements AutoCloseable {
+    final List<String> answers = new CopyOnWriteArrayList<>();
+    private final HttpServer server;
+
+    CloudFormationEndpoint() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext(
+          "/response",
+          x -> {
+            answers.add(
+                x.getRequestMethod()
+                    + " "
+                    + new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            x.sendResponseHeaders(200, -1);
+            x.close();
+          });
+      server.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + "/response";
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
   }
 }
