@@ -14,7 +14,8 @@ public final class Machine {
   public static Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cpuModel", cpuModel());
-    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put("cores", machineCores());
+    m.put("coresAvailable", Runtime.getRuntime().availableProcessors());
     m.put("memoryGb", memoryGb());
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     m.put(
@@ -44,6 +45,17 @@ public final class Machine {
           .orElse(System.getProperty("os.arch"));
     } catch (Exception notLinux) {
       return System.getProperty("os.arch");
+    }
+  }
+
+  /** The machine's cores, whatever this process is pinned to (which {@code coresAvailable} is). */
+  private static long machineCores() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("processor"))
+          .count();
+    } catch (Exception notLinux) {
+      return Runtime.getRuntime().availableProcessors();
     }
   }
 

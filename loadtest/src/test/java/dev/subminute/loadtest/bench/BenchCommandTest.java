@@ -47,6 +47,7 @@ class BenchCommandTest {
       assertEquals("DISABLED", run.path("timerTuning").path("realTimePriority").asText());
       assertEquals("DISABLED", run.path("timerTuning").path("timerSlack1ns").asText());
       assertTrue(run.path("cpuShare").asText().startsWith("1 core"), run.toString());
+      assertEquals(1, run.path("machine").path("coresAvailable").asInt(), "pinned to one core");
     }
     double[] p99 = new double[3];
     for (int i = 0; i < 3; i++) {
@@ -64,6 +65,13 @@ class BenchCommandTest {
     String md = Files.readString(out.resolve("README-tables.md"));
     assertTrue(md.contains("| profiledJobCachedSegmentNextAfter | n/a |"), md);
     assertTrue(md.contains("| 1 job at 100 ms, 3 s | realTimePriority DISABLED"), md);
+    long machineCores =
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(l -> l.startsWith("processor"))
+            .count();
+    assertTrue(
+        md.contains(", " + machineCores + " cores, "),
+        "the machine's cores, not those a pinned run may use: " + md);
   }
 
   @Test
