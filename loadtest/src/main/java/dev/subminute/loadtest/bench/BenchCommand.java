@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +51,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--reliability",
       description =
-          "also run FaultsTest through Maven in the repository and collect its [reliability]"
-              + " lines into reliability.md (several minutes)")
+          "also run the reliability tests (FaultsTest, SharedHostsTest, RuntimeKilledIT) through"
+              + " Maven in the repository and collect their [reliability] lines into"
+              + " reliability.md (several minutes); a full run without --rows does it anyway")
   boolean reliability;
 
   @Override
@@ -60,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--runs must be at least 1, e.g. --runs 3");
     }
     if (out == null) {
-      out = repositoryRoot().resolve("docs").resolve("results");
+      out = defaultOut();
     }
     Pattern filter = Pattern.compile(rows);
     List<BenchRow> selected =
@@ -79,13 +81,65 @@ public final class BenchCommand implements Callable<Integer> {
           out.resolve(result.id() + ".json"),
           new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.json()));
     }
-    String tables = BenchTables.markdown(results, commandLine(), Instant.now());
+    List<BenchResult> tableRows = new ArrayList<>(results);
+    tableRows.addAll(storedResults(selected));
+    tableRows.sort(Comparator.comparingInt(r -> rowOrder(r.row())));
+    String tables = BenchTables.markdown(tableRows, commandLine(), Instant.now());
     Files.writeString(out.resolve("README-tables.md"), tables);
     System.out.print(tables);
-    if (reliability) {
-      runReliability();
+    Path readme = repositoryRoot().resolve("README.md");
+    boolean intoReadme = !quick && out.equals(defaultOut()) && Files.exists(readme);
+    if (intoReadme) {
+      ReadmeSection.replace(readme, "performance", tables);
+    }
+    if (reliability || (!quick && rows.equals(".*"))) {
+      String figures = runReliability();
+      if (intoReadme) {
+        ReadmeSection.replace(readme, "reliability", figures);
+      }
     }
     return 0;
+  }
+
+  private static Path defaultOut() {
+    return repositoryRoot().resolve("docs").resolve("results");
+  }
+
+  /**
+   * The rows this run did not measure, as their JSON files under {@link #out} hold them from an
+   * earlier run, so the tables always show every row (each JSON file says when it was measured).
+   */
+  private List<BenchResult> storedResults(List<BenchRow> measured) throws IOException {
+    List<BenchResult> stored = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    for (BenchRow row : BenchRow.all(quick)) {
+      if (measured.contains(row)) {
+        continue;
+      }
+      try (var files = Files.list(out)) {
+        for (Path file : files.sorted().toList()) {
+          String name = file.getFileName().toString();
+          boolean ofRow =
+              name.equals(row.id() + ".json") || (row.jmh() && name.startsWith(row.id() + "-"));
+          if (ofRow && name.endsWith(".json")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> result = json.readValue(file.toFile(), LinkedHashMap.class);
+            stored.add(BenchResult.stored(row, result));
+          }
+        }
+      }
+    }
+    return stored;
+  }
+
+  private int rowOrder(BenchRow row) {
+    List<String> ids = BenchRow.ids(quick);
+    for (int i = 0; i < ids.size(); i++) {
+      if (row.id().equals(ids.get(i)) || row.id().startsWith(ids.get(i) + "-") && row.jmh()) {
+        return i;
+      }
+    }
+    return ids.size();
   }
 
   /** The checkout the {@code subminute} script runs from, else the working directory. */
@@ -95,21 +149,21 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * The reliability table's figures are what FaultsTest asserts and prints: run it (never
-   * installing anything) and keep its {@code [reliability]} lines.
+   * The reliability figures are what the fault tests assert and print: run them (never installing
+   * anything) and keep their {@code [reliability]} lines.
    */
-  private void runReliability() throws IOException, InterruptedException {
+  private String runReliability() throws IOException, InterruptedException {
     List<String> command =
         List.of(
             "mvn",
             "-B",
             "-pl",
-            "local",
+            "local,cli",
             "-am",
             "verify",
-            "-Dtest=FaultsTest",
+            "-Dtest=FaultsTest,SharedHostsTest",
             "-Dsurefire.failIfNoSpecifiedTests=false",
-            "-Dit.test=none",
+            "-Dit.test=RuntimeKilledIT",
             "-Dfailsafe.failIfNoSpecifiedTests=false");
     System.err.println("bench: " + String.join(" ", command));
     File log = out.resolve("logs").resolve("reliability.log").toFile();
@@ -120,7 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
             .redirectOutput(log)
             .start();
     if (mvn.waitFor() != 0) {
-      throw new IllegalStateException("FaultsTest failed; see " + log);
+      throw new IllegalStateException("a reliability test failed; see " + log);
     }
     StringBuilder md =
         new StringBuilder("<!-- generated by `")
@@ -135,6 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     Files.writeString(out.resolve("reliability.md"), md);
     System.out.print(md);
+    return md.toString();
   }
 
   private String commandLine() {

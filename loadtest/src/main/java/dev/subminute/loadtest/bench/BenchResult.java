@@ -1,5 +1,7 @@
 package dev.subminute.loadtest.bench;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,15 +10,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A row's runs and, for every figure all of them report as a number, its median, min and max. */
+/**
+ * A row's runs and, for every figure all of them report as a number, its median, min and max.
+ *
+ * @param measuredAt the minute the runs ended, ISO-8601 ("unrecorded" in files older than it)
+ */
 record BenchResult(
     BenchRow row,
     List<Map<String, Object>> runs,
     Map<String, Double> median,
     Map<String, Double> min,
-    Map<String, Double> max) {
+    Map<String, Double> max,
+    String measuredAt) {
 
   static BenchResult of(BenchRow row, List<Map<String, Object>> runs) {
+    return of(row, runs, Instant.now().truncatedTo(ChronoUnit.MINUTES).toString());
+  }
+
+  /** A row measured earlier, from the JSON file {@link #json()} wrote. */
+  @SuppressWarnings("unchecked")
+  static BenchResult stored(BenchRow row, Map<String, Object> json) {
+    return of(
+        row.withId((String) json.get("id"), (String) json.get("label")),
+        (List<Map<String, Object>>) json.get("runs"),
+        (String) json.getOrDefault("measuredAt", "unrecorded"));
+  }
+
+  private static BenchResult of(BenchRow row, List<Map<String, Object>> runs, String measuredAt) {
     Map<String, Double> median = new LinkedHashMap<>();
     Map<String, Double> min = new LinkedHashMap<>();
     Map<String, Double> max = new LinkedHashMap<>();
@@ -29,7 +49,7 @@ record BenchResult(
         max.put(key, values[values.length - 1]);
       }
     }
-    return new BenchResult(row, List.copyOf(runs), median, min, max);
+    return new BenchResult(row, List.copyOf(runs), median, min, max, measuredAt);
   }
 
   /** The middle value; of an even count, the mean of the two middle ones. */
@@ -59,6 +79,7 @@ record BenchResult(
     command.addAll(Arrays.asList("-cp", "cli/target/subminute.jar"));
     command.addAll(row.commandFor("docs/results/logs/" + row.id() + "-<run>"));
     json.put("command", String.join(" ", command));
+    json.put("measuredAt", measuredAt);
     json.put("median", median);
     json.put("min", min);
     json.put("max", max);

@@ -1,11 +1,13 @@
 package dev.subminute.loadtest.bench;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The README's performance tables in markdown: each figure the median, then (min–max). */
@@ -103,7 +105,19 @@ final class BenchTables {
         md.append(r.runs().size()).append(" | `");
         md.append(r.json().get("command")).append("` |\n");
       }
-      md.append('\n');
+      Map<String, List<String>> byTime =
+          rows.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      BenchResult::measuredAt,
+                      LinkedHashMap::new,
+                      Collectors.mapping(r -> r.row().label(), Collectors.toList())));
+      md.append("\nMeasured at: ");
+      md.append(
+          byTime.entrySet().stream()
+              .map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")")
+              .collect(Collectors.joining("; ")));
+      md.append(".\n\n");
     }
     return md.toString();
   }

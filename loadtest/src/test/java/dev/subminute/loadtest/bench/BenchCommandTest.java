@@ -23,6 +23,17 @@ class BenchCommandTest {
   @Test
   void quick_rows_run_three_times_each_and_land_in_json_and_the_markdown_table(@TempDir Path out)
       throws Exception {
+    // a row measured by an earlier run: the tables keep it, saying when it was measured
+    Map<String, Object> earlierRun = Map.of("arrivalDriftP99Ms", 1.5, "planned", 100, "fired", 100);
+    Files.writeString(
+        out.resolve("loadtest-1000.json"),
+        new ObjectMapper()
+            .writeValueAsString(
+                Map.of(
+                    "id", "loadtest-1000",
+                    "label", "10 jobs",
+                    "measuredAt", "2026-01-01T00:00:00Z",
+                    "runs", List.of(earlierRun, earlierRun, earlierRun))));
     int exit =
         new CommandLine(new BenchCommand())
             .execute(
@@ -72,6 +83,8 @@ class BenchCommandTest {
     assertTrue(
         md.contains(", " + machineCores + " cores, "),
         "the machine's cores, not those a pinned run may use: " + md);
+    assertTrue(md.contains("| 10 jobs | ") && md.contains(" | 1.5 | "), md);
+    assertTrue(md.contains("Measured at: 2026-01-01T00:00:00Z (10 jobs)."), md);
   }
 
   @Test
