@@ -3,8 +3,6 @@ package dev.subminute.loadtest;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,8 +12,6 @@ import javax.management.openmbean.CompositeData;
 
 /** CPU, resident memory and GC pauses of this JVM, and CPU and memory of a helper process. */
 final class ProcessMetrics implements AutoCloseable {
-  private static final double CLOCK_TICKS_PER_SECOND = 100.0;
-
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final AtomicLong gcPauses = new AtomicLong();
@@ -74,7 +70,7 @@ final class ProcessMetrics implements AutoCloseable {
   }
 
   void sample() {
-    maxRssKb = Math.max(maxRssKb, statusKb(Path.of("/proc/self/status"), "VmRSS:"));
+    maxRssKb = Math.max(maxRssKb, rssKb(ProcessHandle.current().pid()));
   }
 
   /** Share of one core used by this JVM since {@link #start()}. */
@@ -86,7 +82,7 @@ final class ProcessMetrics implements AutoCloseable {
     double seconds = (System.nanoTime() - wallStartNanos) / 1e9;
     return helperPid <= 0
         ? 0
-        : (helperCpuTicks() - helperTicksStart) / CLOCK_TICKS_PER_SECOND / seconds;
+        : (helperCpuTicks() - helperTicksStart) / Proc.CLOCK_TICKS_PER_SECOND / seconds;
   }
 
   long maxRssMb() {
@@ -95,9 +91,7 @@ final class ProcessMetrics implements AutoCloseable {
   }
 
   long helperRssMb() {
-    return helperPid <= 0
-        ? 0
-        : statusKb(Path.of("/proc", Long.toString(helperPid), "status"), "VmRSS:") / 1024;
+    return helperPid <= 0 ? 0 : rssKb(helperPid) / 1024;
   }
 
   long gcPauses() {
@@ -117,25 +111,18 @@ final class ProcessMetrics implements AutoCloseable {
       return 0;
     }
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(helperPid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-    } catch (Exception e) {
+      return Proc.cpuTicks(helperPid);
+    } catch (RuntimeException gone) {
       return 0;
     }
   }
 
-  private static long statusKb(Path status, String field) {
+  private static long rssKb(long pid) {
     try {
-      for (String line : Files.readAllLines(status)) {
-        if (line.startsWith(field)) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (Exception e) {
-      // not Linux, or gone
+      return Proc.statusKb(pid, "VmRSS");
+    } catch (RuntimeException notLinuxOrGone) {
+      return 0;
     }
-    return 0;
   }
 
   @Override

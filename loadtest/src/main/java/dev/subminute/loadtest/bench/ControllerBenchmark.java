@@ -13,6 +13,7 @@ import dev.subminute.controller.time.SystemTimeSource;
 import dev.subminute.loadtest.Accounting;
 import dev.subminute.loadtest.CpuShare;
 import dev.subminute.loadtest.Machine;
+import dev.subminute.loadtest.Proc;
 import dev.subminute.loadtest.SignedHistogram;
 import dev.subminute.model.Job;
 import dev.subminute.model.dynalite.DynaliteServer;
@@ -20,8 +21,6 @@ import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.worker.DriftProbe;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -191,23 +190,10 @@ public final class ControllerBenchmark {
   }
 
   static long rssKb() {
-    return statusField("VmRSS:");
+    return Proc.statusKb(ProcessHandle.current().pid(), "VmRSS");
   }
 
   static long hwmKb() {
-    return statusField("VmHWM:");
-  }
-
-  private static long statusField(String field) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith(field)) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (Exception e) {
-      // not Linux
-    }
-    return 0;
+    return Proc.statusKb(ProcessHandle.current().pid(), "VmHWM");
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.loadtest.Durations;
 import dev.subminute.loadtest.LoadPlan;
 import dev.subminute.loadtest.LoadtestCommand;
+import dev.subminute.loadtest.Proc;
 import dev.subminute.model.dynalite.DynaliteServer;
 import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;

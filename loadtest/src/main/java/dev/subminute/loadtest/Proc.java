@@ -1,4 +1,4 @@
-package dev.subminute.loadtest.bench;
+package dev.subminute.loadtest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,24 +9,24 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** What Linux's {@code /proc} tells about a process: CPU, memory, affinity, a thread's policy. */
-final class Proc {
+public final class Proc {
   /** {@code USER_HZ}: the unit of utime and stime, 100 on every Linux this runs on. */
-  static final double CLOCK_TICKS_PER_SECOND = 100.0;
+  public static final double CLOCK_TICKS_PER_SECOND = 100.0;
 
   private Proc() {}
 
   /** utime + stime of the process, in clock ticks. */
-  static long cpuTicks(long pid) {
+  public static long cpuTicks(long pid) {
     String[] fields = statFields(Path.of("/proc", Long.toString(pid), "stat"));
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   /** A field of {@code /proc/<pid>/status} in kB, such as {@code VmHWM} (the peak resident set). */
-  static long statusKb(long pid, String field) {
+  public static long statusKb(long pid, String field) {
     return Long.parseLong(status(pid, field).replaceAll("[^0-9]", ""));
   }
 
-  static String status(long pid, String field) {
+  public static String status(long pid, String field) {
     for (String line : lines(Path.of("/proc", Long.toString(pid), "status"))) {
       if (line.startsWith(field + ":")) {
         return line.substring(field.length() + 1).trim();
@@ -39,7 +39,7 @@ final class Proc {
    * The scheduling policy and timer slack of the process's thread named {@code name}: what the host
    * runs its timer with.
    */
-  static Map<String, Object> thread(long pid, String name) {
+  public static Map<String, Object> thread(long pid, String name) {
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
     try (Stream<Path> all = Files.list(tasks)) {
       Path task =
@@ -70,7 +70,7 @@ final class Proc {
   }
 
   /** The 1-, 5- and 15-minute load averages. */
-  static String loadAverage() {
+  public static String loadAverage() {
     String[] parts = read(Path.of("/proc/loadavg")).split(" ");
     return parts[0] + " " + parts[1] + " " + parts[2];
   }
