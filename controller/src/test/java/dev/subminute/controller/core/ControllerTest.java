@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.subminute.controller.testing.LocalController;
+import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
@@ -37,13 +37,7 @@ class ControllerTest {
   }
 
   void put(String id, String worker, long interval, boolean running) {
-    table.putIfAbsent(
-        JobItem.builder()
-            .jobId(id)
-            .workerArn(worker)
-            .intervalMs(interval)
-            .running(running)
-            .build());
+    table.putIfAbsent(Job.builder(id, worker, interval).running(running).build());
   }
 
   ControllerState window(String id, String owner, long ms) throws Exception {

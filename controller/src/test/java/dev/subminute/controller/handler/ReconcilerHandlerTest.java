@@ -10,6 +10,7 @@ import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
+import dev.subminute.model.Job;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.net.InetAddress;
@@ -169,13 +170,7 @@ class ReconcilerHandlerTest {
                 new InMemoryExecutions(),
                 WorkerPolicy.allowing(List.of("log")),
                 System::currentTimeMillis));
-    table.putIfAbsent(
-        dev.subminute.model.dynamodb.JobItem.builder()
-            .jobId("probe")
-            .workerArn("log")
-            .intervalMs(1000L)
-            .running(true)
-            .build());
+    table.putIfAbsent(Job.builder("probe", "log", 1000).build());
     Map<String, Object> record =
         Map.of(
             "version", "1.0",

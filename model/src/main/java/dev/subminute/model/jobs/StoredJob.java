@@ -29,12 +29,7 @@ public final class StoredJob {
 
   /** The optimistic-locking version; 0 when a raw client wrote none. */
   public long version() {
-    String n = item.containsKey(JobTable.VERSION) ? item.get(JobTable.VERSION).n() : null;
-    try {
-      return n == null ? 0 : Long.parseLong(n);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return JobTable.version(item);
   }
 
   /** The validated job, or the reasons the item cannot run. */
