@@ -253,7 +253,7 @@ public final class Controller {
           // the lease runs out by itself
         }
       }
-      return state(in, lastPlanned, windows, "STOP", null, reason, 0, 0);
+      return state(in, lastPlanned, windows, WindowResult.Action.STOP, null, reason, 0, 0);
     }
     Long resumeAtMs = result.action() == WindowResult.Action.WAIT ? result.resumeAtMs() : null;
     long leaseUntil =
@@ -280,14 +280,7 @@ public final class Controller {
       // reported by the next window that reaches the table
     }
     return state(
-        in,
-        lastPlanned,
-        windows,
-        result.action().name(),
-        resumeAtMs,
-        result.reason(),
-        ticks,
-        missed);
+        in, lastPlanned, windows, result.action(), resumeAtMs, result.reason(), ticks, missed);
   }
 
   /**
@@ -342,7 +335,15 @@ public final class Controller {
         }
       }
     }
-    return state(in, in.lastPlannedAt(), in.windows() + 1, "STOP", null, stop.reason(), 0, 0);
+    return state(
+        in,
+        in.lastPlannedAt(),
+        in.windows() + 1,
+        WindowResult.Action.STOP,
+        null,
+        stop.reason(),
+        0,
+        0);
   }
 
   private ControllerState ownedElsewhere(ControllerState in) {
@@ -356,7 +357,7 @@ public final class Controller {
         in,
         in.lastPlannedAt(),
         in.windows() + 1,
-        "STOP",
+        WindowResult.Action.STOP,
         null,
         "The job is owned by " + owner + "; this execution stops without firing.",
         0,
@@ -367,14 +368,13 @@ public final class Controller {
       ControllerState in,
       Long lastPlanned,
       int windows,
-      String action,
+      WindowResult.Action action,
       Long resumeAtMs,
       String reason,
       long unreportedTicks,
       long unreportedMissed) {
     // parked (WAIT) windows count too: an hourly job reaches the history limit in months
-    boolean continueAsNew =
-        (action.equals("CONTINUE") || action.equals("WAIT")) && windows >= windowsPerExecution();
+    boolean continueAsNew = action != WindowResult.Action.STOP && windows >= windowsPerExecution();
     return new ControllerState(
         in.jobId(),
         in.owner(),

@@ -49,7 +49,7 @@ class DedicatedControllerTest {
                   dedicated.time().monoNanos() + 500_000_000L)
               .get(10, TimeUnit.SECONDS);
 
-      assertEquals("CONTINUE", out.action());
+      assertEquals(WindowResult.Action.CONTINUE, out.action());
       assertTrue(invoker.events.size() >= 3, "fired " + invoker.events.size());
       assertEquals(invoker.events.size(), listened.get());
       assertEquals(1, windows.size());
