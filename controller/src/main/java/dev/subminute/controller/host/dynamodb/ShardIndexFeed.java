@@ -38,7 +38,7 @@ public final class ShardIndexFeed {
     for (int shard : host.heldShards()) {
       items.addAll(enrollments.shardItems(shard));
     }
-    host.offerItems(jobs.storedJobs(items));
+    host.offerItems(jobs.views(items));
     int ended = 0;
     for (Map<String, AttributeValue> item : items) {
       Optional<JobEnding> ending =
