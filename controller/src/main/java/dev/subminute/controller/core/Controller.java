@@ -5,6 +5,7 @@ import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.StatusUpdate;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -83,7 +84,7 @@ public final class Controller {
     Job job;
     boolean storageDown = false;
     try {
-      Optional<StoredItem> item = store.read(jobId);
+      Optional<StoredJob> item = store.read(jobId);
       JobDecision decision = JobDecision.of(item, policy);
       if (decision instanceof JobDecision.Stop stop) {
         return CompletableFuture.completedFuture(stopBeforeStart(in, stop, nowMs));
@@ -135,7 +136,7 @@ public final class Controller {
    * as fired twice.
    */
   private ControllerState resumeFromLastTick(
-      ControllerState in, StoredItem item, Job job, long nowMs) {
+      ControllerState in, StoredJob item, Job job, long nowMs) {
     JobStatusView status = item.status();
     long lastTick = status.lastTickAt();
     boolean wasRunning =
@@ -194,7 +195,7 @@ public final class Controller {
             job.jobId(),
             item -> {
               JobDecision decision = JobDecision.of(item, policy);
-              JobStatusView status = item.map(StoredItem::status).orElse(null);
+              JobStatusView status = item.map(StoredJob::status).orElse(null);
               if (status != null && status.leasedByOtherThan(in.owner(), time.wallMillis())) {
                 loop.stop(
                     timer,
@@ -324,7 +325,7 @@ public final class Controller {
               null);
       boolean released = store.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);
       if (!released) {
-        JobStatusView status = store.read(in.jobId()).map(StoredItem::status).orElse(null);
+        JobStatusView status = store.read(in.jobId()).map(StoredJob::status).orElse(null);
         boolean alreadySaid =
             status != null
                 && status.status() == stop.status()
@@ -350,7 +351,7 @@ public final class Controller {
     String owner =
         store
             .read(in.jobId())
-            .map(StoredItem::status)
+            .map(StoredJob::status)
             .map(JobStatusView::owner)
             .orElse("another execution");
     return state(

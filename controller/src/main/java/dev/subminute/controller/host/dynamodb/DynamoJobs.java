@@ -2,13 +2,13 @@ package dev.subminute.controller.host.dynamodb;
 
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
-import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.host.HostJobView;
 import dev.subminute.controller.host.JobStatusSink;
 import dev.subminute.controller.host.StatusChange;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class DynamoJobs implements JobStatusSink {
         JobDecision decision =
             before != null && before.user().equals(user)
                 ? before.decision()
-                : JobDecision.of(Optional.of(DynamoJobStore.item(item)), policy);
+                : JobDecision.of(Optional.of(StoredJob.of(item)), policy);
         decided.put(id.s(), new Decided(user, decision));
         JobStatusView status = JobStatusView.of(item);
         jobs.add(
