@@ -33,7 +33,8 @@ class JobsCommandStartupTest {
           "dev.subminute.loadtest.", // loadtest, soak and bench are not built for jobs
           "dev.subminute.local.cli.LocalCommand", // nor is local
           "dev.subminute.local.LocalRuntime",
-          "software.amazon.awssdk.enhanced.dynamodb.mapper.", // the JobItem mapper: raw items only
+          "software.amazon.awssdk.enhanced.dynamodb.mapper.", // the enhanced client's mapper: raw
+          // items only
           "software.amazon.awssdk.http.apache.", // the pooled client of long-lived processes
           "org.apache.http.",
           "javax.net.ssl.TrustManagerFactory", // no trust store for a plain-HTTP endpoint

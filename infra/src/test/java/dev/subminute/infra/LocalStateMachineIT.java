@@ -14,8 +14,8 @@ import dev.subminute.controller.handler.ControllerHandler;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.controller.testing.LocalController;
 import dev.subminute.controller.testing.TestLambdaContext;
+import dev.subminute.model.Job;
 import dev.subminute.model.WorkerEvent;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.io.ByteArrayInputStream;
@@ -181,8 +181,7 @@ class LocalStateMachineIT {
   @Test
   void windows_continue_as_new_after_the_limit_and_the_next_execution_resumes_on_the_grid()
       throws Exception {
-    table.putIfAbsent(
-        JobItem.builder().jobId("fast").workerArn("log").intervalMs(200L).running(true).build());
+    table.putIfAbsent(Job.builder("fast", "log", 200).build());
     Run first = execute("{\"jobId\": \"fast\", \"owner\": \"fast-1\"}", "fast-1");
     assertEquals(3, first.count("ControllerWindow"));
     assertEquals(1, first.count("ContinueAsNew"));
@@ -221,8 +220,7 @@ class LocalStateMachineIT {
 
   @Test
   void a_far_next_tick_parks_in_the_wait_state_and_running_false_stops() throws Exception {
-    table.putIfAbsent(
-        JobItem.builder().jobId("slow").workerArn("log").intervalMs(3_000L).running(true).build());
+    table.putIfAbsent(Job.builder("slow", "log", 3_000).build());
     stopLater("slow", 10_000);
     Run run = execute("{\"jobId\": \"slow\", \"owner\": \"slow-1\"}", "slow-1");
     List<String> states = new ArrayList<>(run.states());
@@ -254,13 +252,7 @@ class LocalStateMachineIT {
 
   @Test
   void an_execution_started_by_hand_with_no_input_reconciles_the_table() throws Exception {
-    table.putIfAbsent(
-        JobItem.builder()
-            .jobId("waiting")
-            .workerArn("log")
-            .intervalMs(1_000L)
-            .running(true)
-            .build());
+    table.putIfAbsent(Job.builder("waiting", "log", 1_000).build());
     Run run = execute("{}", "by-hand");
     assertEquals(List.of("ControllerWindow", "ByAction", "Stopped"), run.states());
     assertTrue(

@@ -14,8 +14,8 @@ import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.controller.testing.LocalController;
 import dev.subminute.controller.testing.MotoServer;
 import dev.subminute.controller.testing.TestLambdaContext;
+import dev.subminute.model.Job;
 import dev.subminute.model.dynalite.DynaliteServer;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.io.ByteArrayInputStream;
@@ -153,13 +153,7 @@ class StateMachineHistoryIT {
 
   @Test
   void a_parked_job_continues_as_new_so_no_history_nears_the_limit() throws Exception {
-    table.putIfAbsent(
-        JobItem.builder()
-            .jobId("parked")
-            .workerArn("log")
-            .intervalMs(2_000L)
-            .running(true)
-            .build());
+    table.putIfAbsent(Job.builder("parked", "log", 2_000).build());
     String first =
         sfn.startExecution(
                 r ->

@@ -1,32 +1,30 @@
 package dev.subminute.loadtest;
 
 import dev.subminute.model.Job;
-import dev.subminute.model.JobValidation;
-import dev.subminute.model.JobValidator;
-import dev.subminute.model.dynamodb.JobItem;
-import dev.subminute.model.dynamodb.JobTable;
-import dev.subminute.model.dynamodb.ProfileRuleItem;
+import dev.subminute.model.ProfileRule;
 import dev.subminute.worker.HttpPoll;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The jobs of one load test: N items with intervals drawn uniformly (on a 100 ms grain) from a
+ * The jobs of one load test: N jobs with intervals drawn uniformly (on a 100 ms grain) from a
  * range, offsets spread over the interval, a share of slow and of failing workers, and optionally a
  * profile rule that switches every job's interval at a given instant.
  */
-public record LoadPlan(List<JobItem> items, List<Job> jobs) {
+public record LoadPlan(List<Job> jobs) {
 
   public static final String SLOW_WORKER = "slow-probe";
   public static final String FAILING_WORKER = "failing-probe";
   public static final String PROBE_WORKER = "drift-probe";
+
+  public LoadPlan {
+    jobs = List.copyOf(jobs);
+  }
 
   /**
    * @param switchAt when not null, every job gets a rule from this minute (UTC) to the next hour
@@ -42,61 +40,54 @@ public record LoadPlan(List<JobItem> items, List<Job> jobs) {
       long switchIntervalMs,
       long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    List<JobItem> items = new ArrayList<>(jobs);
-    List<Job> parsed = new ArrayList<>(jobs);
-    List<ProfileRuleItem> profile =
-        switchAt == null ? null : List.of(switchRule(switchAt, switchIntervalMs));
+    List<Job> planned = new ArrayList<>(jobs);
+    List<ProfileRule> profile =
+        switchAt == null ? List.of() : List.of(switchRule(switchAt, switchIntervalMs));
     for (int i = 0; i < jobs; i++) {
-      long steps = (maxIntervalMs - minIntervalMs) / 100;
-      long interval = minIntervalMs + 100 * (steps == 0 ? 0 : random.nextLong(steps + 1));
+      long interval = interval(random, minIntervalMs, maxIntervalMs);
       double kind = random.nextDouble();
       String worker =
           kind < slowShare
               ? SLOW_WORKER
               : kind < slowShare + failingShare ? FAILING_WORKER : PROBE_WORKER;
-      JobItem item =
-          JobItem.builder()
-              .jobId(String.format("load-%05d", i))
-              .workerArn(worker)
-              .intervalMs(interval)
+      planned.add(
+          Job.builder(String.format("load-%05d", i), worker, interval)
               .offsetMs(random.nextLong(interval / 10) * 10)
-              .running(true)
               .profile(profile)
-              .build();
-      items.add(item);
-      JobValidation v = JobValidator.validate(JobTable.schema().itemToMap(item, true));
-      parsed.add(((JobValidation.Valid) v).job());
+              .build());
     }
-    return new LoadPlan(List.copyOf(items), List.copyOf(parsed));
+    return new LoadPlan(planned);
   }
 
-  static ProfileRuleItem switchRule(Instant at, long intervalMs) {
+  /** An interval drawn uniformly on a 100 ms grain from {@code min} to {@code max}. */
+  private static long interval(SplittableRandom random, long minIntervalMs, long maxIntervalMs) {
+    long steps = (maxIntervalMs - minIntervalMs) / 100;
+    return minIntervalMs + 100 * (steps == 0 ? 0 : random.nextLong(steps + 1));
+  }
+
+  /** A rule for the day of {@code at} (UTC) from its minute to an hour later, or to midnight. */
+  static ProfileRule switchRule(Instant at, long intervalMs) {
     ZonedDateTime start = at.atZone(ZoneOffset.UTC);
-    DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
-    String day = start.getDayOfWeek().name().substring(0, 3);
     ZonedDateTime end = start.plusHours(1);
-    String to = end.getDayOfMonth() != start.getDayOfMonth() ? "24:00" : hhmm.format(end);
-    return ProfileRuleItem.of(day, hhmm.format(start), to, intervalMs);
+    int from = start.getHour() * 60 + start.getMinute();
+    int to =
+        end.getDayOfMonth() != start.getDayOfMonth()
+            ? ProfileRule.MINUTES_PER_DAY
+            : end.getHour() * 60 + end.getMinute();
+    return new ProfileRule(EnumSet.of(start.getDayOfWeek()), from, to, intervalMs);
   }
 
   /** The same jobs, the probes replaced by {@code http-poll} jobs polling {@code url}. */
   public LoadPlan polling(String url) {
-    List<JobItem> polls = new ArrayList<>();
-    List<Job> parsed = new ArrayList<>();
-    for (JobItem item : items) {
-      JobItem next =
-          !item.getWorkerArn().equals(PROBE_WORKER)
-              ? item
-              : item.toBuilder()
-                  .workerArn(HttpPoll.NAME)
-                  .payload(Map.of("url", AttributeValue.fromS(url)))
-                  .build();
-      polls.add(next);
-      parsed.add(
-          ((JobValidation.Valid) JobValidator.validate(JobTable.schema().itemToMap(next, true)))
-              .job());
-    }
-    return new LoadPlan(List.copyOf(polls), List.copyOf(parsed));
+    String payload = "{\"url\":\"" + url + "\"}";
+    return new LoadPlan(
+        jobs.stream()
+            .map(
+                job ->
+                    job.workerArn().equals(PROBE_WORKER)
+                        ? job.toBuilder().workerArn(HttpPoll.NAME).payloadJson(payload).build()
+                        : job)
+            .toList());
   }
 
   /** Whether a job's worker sends a receipt of every tick: the ones the counts cover. */
@@ -107,18 +98,16 @@ public record LoadPlan(List<JobItem> items, List<Job> jobs) {
   /** The same jobs with a new interval, as a mid-run change writes them. */
   public LoadPlan withIntervals(long minIntervalMs, long maxIntervalMs, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    List<JobItem> changed = new ArrayList<>();
-    List<Job> parsed = new ArrayList<>();
-    for (JobItem item : items) {
-      long steps = (maxIntervalMs - minIntervalMs) / 100;
-      long interval = minIntervalMs + 100 * (steps == 0 ? 0 : random.nextLong(steps + 1));
-      JobItem next =
-          item.toBuilder().intervalMs(interval).offsetMs(item.getOffsetMs() % interval).build();
-      changed.add(next);
-      parsed.add(
-          ((JobValidation.Valid) JobValidator.validate(JobTable.schema().itemToMap(next, true)))
-              .job());
+    List<Job> changed = new ArrayList<>(jobs.size());
+    for (Job job : jobs) {
+      long interval = interval(random, minIntervalMs, maxIntervalMs);
+      changed.add(job.toBuilder().intervalMs(interval).offsetMs(job.offsetMs() % interval).build());
     }
-    return new LoadPlan(List.copyOf(changed), List.copyOf(parsed));
+    return new LoadPlan(changed);
+  }
+
+  /** The ids of the jobs, in plan order. */
+  public List<String> jobIds() {
+    return jobs.stream().map(Job::jobId).toList();
   }
 }

@@ -8,8 +8,9 @@ import dev.subminute.loadtest.aws.DeployedRun;
 import dev.subminute.loadtest.aws.DeployedStack;
 import dev.subminute.local.LocalLambda;
 import dev.subminute.local.LocalRuntime;
+import dev.subminute.model.Job;
 import dev.subminute.model.dynamodb.DynamoClients;
-import dev.subminute.model.dynamodb.JobItem;
+import dev.subminute.model.dynamodb.JobAttributes;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.worker.DriftProbe;
 import dev.subminute.worker.HttpPoll;
@@ -31,7 +32,6 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -198,7 +198,7 @@ public final class LoadtestCommand implements Callable<Integer> {
             profileSwitch == null ? null : Instant.ofEpochMilli(switchAtMs),
             profileSwitch == null ? 0 : Durations.millis(profileSwitch),
             seed);
-    List<String> ids = plan.items().stream().map(JobItem::getJobId).toList();
+    List<String> ids = plan.jobIds();
     TickCollector collector = new TickCollector(ids);
     HttpReceiver http = receiver.equals("http-poll") ? new HttpReceiver(collector) : null;
     if (http != null) {
@@ -228,7 +228,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         ProcessMetrics metrics =
             new ProcessMetrics(runtime.dynalite() == null ? 0 : runtime.dynalite().pid())) {
       String cpuShare = lambdaLike ? CpuShare.pinToOneCore() : "every core";
-      batchPut(runtime.table(), plan.items());
+      batchPut(runtime.table(), plan.jobs());
       long written = System.currentTimeMillis();
       List<String> excluded = new ArrayList<>();
       long startedAt = 0;
@@ -269,7 +269,7 @@ public final class LoadtestCommand implements Callable<Integer> {
           long[] to = Durations.range(changeIntervals);
           changed = plan.withIntervals(to[0], to[1], seed + 1);
           changeAt = System.currentTimeMillis();
-          batchPut(runtime.table(), changed.items());
+          batchPut(runtime.table(), changed.jobs());
         }
         metrics.sample();
         live = collector.liveArrival(live);
@@ -523,15 +523,15 @@ public final class LoadtestCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Writes the items through the table in batches of 25, retrying what was left unprocessed. */
-  public static void batchPut(JobTable table, List<JobItem> items) {
-    for (int i = 0; i < items.size(); i += 25) {
+  /** Writes the jobs through the table in batches of 25, retrying what was left unprocessed. */
+  public static void batchPut(JobTable table, List<Job> jobs) {
+    for (int i = 0; i < jobs.size(); i += 25) {
       List<WriteRequest> batch = new ArrayList<>();
-      for (JobItem item : items.subList(i, Math.min(items.size(), i + 25))) {
-        Map<String, AttributeValue> map =
-            new LinkedHashMap<>(JobTable.schema().itemToMap(item, true));
+      for (Job job : jobs.subList(i, Math.min(jobs.size(), i + 25))) {
         batch.add(
-            WriteRequest.builder().putRequest(PutRequest.builder().item(map).build()).build());
+            WriteRequest.builder()
+                .putRequest(PutRequest.builder().item(JobAttributes.of(job)).build())
+                .build());
       }
       Map<String, List<WriteRequest>> pending = Map.of(table.name(), batch);
       while (!pending.isEmpty()) {

@@ -91,9 +91,12 @@ class AccountingTest {
   @Test
   void a_profile_switch_rule_covers_the_minute_it_names() {
     var rule = LoadPlan.switchRule(java.time.Instant.parse("2026-11-26T21:07:00Z"), 250);
-    assertEquals("THU", rule.getDays());
-    assertEquals("21:07", rule.getFrom());
-    assertEquals("22:07", rule.getTo());
-    assertEquals(250L, rule.getIntervalMs());
+    assertEquals(
+        new dev.subminute.model.ProfileRule(
+            java.util.Set.of(java.time.DayOfWeek.THURSDAY), 21 * 60 + 7, 22 * 60 + 7, 250),
+        rule);
+    var lateRule = LoadPlan.switchRule(java.time.Instant.parse("2026-11-26T23:30:00Z"), 250);
+    assertEquals(23 * 60 + 30, lateRule.fromMinute());
+    assertEquals(dev.subminute.model.ProfileRule.MINUTES_PER_DAY, lateRule.toMinute());
   }
 }

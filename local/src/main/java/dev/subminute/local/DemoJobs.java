@@ -1,9 +1,15 @@
 package dev.subminute.local;
 
+import static java.time.DayOfWeek.FRIDAY;
+import static java.time.DayOfWeek.MONDAY;
+import static java.time.DayOfWeek.SATURDAY;
+import static java.time.DayOfWeek.SUNDAY;
+
 import com.sun.net.httpserver.HttpServer;
-import dev.subminute.model.dynamodb.JobItem;
+import dev.subminute.model.Job;
+import dev.subminute.model.ProfileRule;
+import dev.subminute.model.dynamodb.JobAttributes;
 import dev.subminute.model.dynamodb.JobTable;
-import dev.subminute.model.dynamodb.ProfileRuleItem;
 import dev.subminute.worker.DriftProbe;
 import dev.subminute.worker.HttpPoll;
 import dev.subminute.worker.LogWorker;
@@ -12,10 +18,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** A few jobs that show the features, and the local endpoint the http-poll job polls. */
 public final class DemoJobs implements AutoCloseable {
@@ -54,62 +61,36 @@ public final class DemoJobs implements AutoCloseable {
 
   /** Writes the demo jobs unless they exist; returns their ids. */
   public List<String> insert(JobTable table) {
-    String zone = ZoneId.systemDefault().getId();
-    List<JobItem> jobs =
+    Job poll =
+        Job.builder("demo-poll", HttpPoll.NAME, 5_000)
+            .payloadJson("{\"url\":\"" + url() + "\",\"timeoutMs\":1000}")
+            .profile(
+                List.of(
+                    new ProfileRule(EnumSet.range(MONDAY, FRIDAY), 8 * 60, 20 * 60, 1_000),
+                    new ProfileRule(EnumSet.of(SATURDAY, SUNDAY), 10 * 60, 16 * 60, 2_000)))
+            .timezone(ZoneId.systemDefault())
+            .build();
+    List<Job> jobs =
         List.of(
-            JobItem.builder()
-                .jobId("demo-poll")
-                .workerArn(HttpPoll.NAME)
-                .intervalMs(5_000L)
-                .running(true)
-                .payload(
-                    Map.of(
-                        "url",
-                        AttributeValue.fromS(url()),
-                        "timeoutMs",
-                        AttributeValue.fromN("1000")))
-                .profile(
-                    List.of(
-                        ProfileRuleItem.of("MON-FRI", "08:00", "20:00", 1_000),
-                        ProfileRuleItem.of("SAT,SUN", "10:00", "16:00", 2_000)))
-                .timezone(zone)
-                .build(),
-            JobItem.builder()
-                .jobId("demo-probe")
-                .workerArn(DriftProbe.NAME)
-                .intervalMs(100L)
-                .running(true)
-                .build(),
-            JobItem.builder()
-                .jobId("demo-log")
-                .workerArn(LogWorker.NAME)
-                .intervalMs(10_000L)
-                .offsetMs(2_500L)
-                .running(true)
-                .payload(Map.of("message", AttributeValue.fromS("hello from subminute")))
+            poll,
+            Job.builder("demo-probe", DriftProbe.NAME, 100).build(),
+            Job.builder("demo-log", LogWorker.NAME, 10_000)
+                .offsetMs(2_500)
+                .payloadJson("{\"message\":\"hello from subminute\"}")
                 .build());
     jobs.forEach(table::putIfAbsent);
-    if (table.get("demo-poll").map(i -> i.get("payload")).isPresent()) {
-      // a restarted demo polls the endpoint of this run
-      table.setAttributes(
-          "demo-poll",
-          Map.of(
-              "payload",
-              AttributeValue.fromM(
-                  Map.of(
-                      "url",
-                      AttributeValue.fromS(url()),
-                      "timeoutMs",
-                      AttributeValue.fromN("1000")))),
-          java.util.Set.of(),
-          versionOf(table, "demo-poll"));
-    }
-    return jobs.stream().map(JobItem::getJobId).toList();
-  }
-
-  private static long versionOf(JobTable table, String jobId) {
-    AttributeValue v = table.get(jobId).orElseThrow().get(JobTable.VERSION);
-    return v == null ? 0 : Long.parseLong(v.n());
+    // a restarted demo polls the endpoint of this run
+    table
+        .get(poll.jobId())
+        .filter(item -> item.containsKey("payload"))
+        .ifPresent(
+            item ->
+                table.setAttributes(
+                    poll.jobId(),
+                    Map.of("payload", JobAttributes.of(poll).get("payload")),
+                    Set.of(),
+                    JobTable.version(item)));
+    return jobs.stream().map(Job::jobId).toList();
   }
 
   @Override

@@ -8,8 +8,8 @@ import dev.subminute.controller.core.TimerLoop;
 import dev.subminute.controller.core.WorkerInvoker;
 import dev.subminute.controller.host.Host;
 import dev.subminute.controller.host.HostConfig;
+import dev.subminute.controller.host.HostJobView;
 import dev.subminute.controller.host.StatusOutbox;
-import dev.subminute.controller.host.StoredJob;
 import dev.subminute.controller.host.dynamodb.DynamoJobs;
 import dev.subminute.controller.host.dynamodb.DynamoShardStore;
 import dev.subminute.controller.time.SystemTimeSource;
@@ -130,7 +130,7 @@ public final class LocalRuntime implements AutoCloseable {
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private volatile Discovery lastDiscovery = new Discovery(0, 0, 0);
-  private volatile List<StoredJob> lastItems = List.of();
+  private volatile List<HostJobView> lastItems = List.of();
   private volatile long lastScanMs;
   private long previousScanMs;
   private volatile boolean closed;
@@ -241,12 +241,12 @@ public final class LocalRuntime implements AutoCloseable {
     long start = System.nanoTime();
     scans.increment();
     try {
-      List<StoredJob> items = jobs.storedJobs(table.scanAll().toList());
+      List<HostJobView> items = jobs.views(table.scanAll().toList());
       lastItems = items;
       hosts.forEach(h -> h.offerItems(items));
       int running = 0;
       int invalid = 0;
-      for (StoredJob item : items) {
+      for (HostJobView item : items) {
         if (item.decision() instanceof JobDecision.Run) {
           running++;
         } else if (((JobDecision.Stop) item.decision()).status() == JobStatus.INVALID) {

@@ -1,12 +1,12 @@
 package dev.subminute.model;
 
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * A validated job: every attribute of the item in its checked form. Built only by {@link
- * JobValidator}, or by tests and tools through {@link #builder(String, String, long)}.
+ * A validated job: every attribute of the item in its checked form, and the one typed form of a
+ * job. Read from an item only by {@link JobValidator}, built in code through {@link
+ * #builder(String, String, long)}, and written as an item by {@code JobAttributes}.
  *
  * @param payloadJson the item's {@code payload} map as JSON, passed to the worker unchanged
  * @param version the item's optimistic-locking version, 0 when a raw client wrote none
@@ -26,6 +26,11 @@ public record Job(
 
   public static final long MIN_INTERVAL_MS = 100;
   public static final long MAX_INTERVAL_MS = 86_400_000;
+
+  /** The defaults of the optional attributes, shared by the builder and the validator. */
+  public static final String NO_PAYLOAD = "{}";
+
+  public static final ZoneId DEFAULT_TIMEZONE = ZoneId.of("UTC");
 
   public Job {
     profile = List.copyOf(profile);
@@ -58,10 +63,10 @@ public record Job(
     private String workerArn;
     private long intervalMs;
     private boolean running = true;
-    private String payloadJson = "{}";
+    private String payloadJson = NO_PAYLOAD;
     private long offsetMs;
     private List<ProfileRule> profile = List.of();
-    private ZoneId timezone = ZoneOffset.UTC;
+    private ZoneId timezone = DEFAULT_TIMEZONE;
     private Misfire misfire = Misfire.SKIP;
     private Placement placement = Placement.SHARED;
     private long version;

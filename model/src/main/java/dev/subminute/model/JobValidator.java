@@ -127,7 +127,7 @@ public final class JobValidator {
   private static String payload(Map<String, AttributeValue> item, List<String> reasons) {
     AttributeValue v = item.get("payload");
     if (v == null) {
-      return "{}";
+      return Job.NO_PAYLOAD;
     }
     if (!v.hasM()) {
       reasons.add(
@@ -171,7 +171,7 @@ public final class JobValidator {
   private static ZoneId timezone(Map<String, AttributeValue> item, List<String> reasons) {
     AttributeValue v = item.get("timezone");
     if (v == null) {
-      return ZoneId.of("UTC");
+      return Job.DEFAULT_TIMEZONE;
     }
     if (v.s() != null) {
       try {

@@ -5,6 +5,7 @@ import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.StatusUpdate;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -83,7 +84,7 @@ public final class Controller {
     Job job;
     boolean storageDown = false;
     try {
-      Optional<StoredItem> item = store.read(jobId);
+      Optional<StoredJob> item = store.read(jobId);
       JobDecision decision = JobDecision.of(item, policy);
       if (decision instanceof JobDecision.Stop stop) {
         return CompletableFuture.completedFuture(stopBeforeStart(in, stop, nowMs));
@@ -135,7 +136,7 @@ public final class Controller {
    * as fired twice.
    */
   private ControllerState resumeFromLastTick(
-      ControllerState in, StoredItem item, Job job, long nowMs) {
+      ControllerState in, StoredJob item, Job job, long nowMs) {
     JobStatusView status = item.status();
     long lastTick = status.lastTickAt();
     boolean wasRunning =
@@ -194,7 +195,7 @@ public final class Controller {
             job.jobId(),
             item -> {
               JobDecision decision = JobDecision.of(item, policy);
-              JobStatusView status = item.map(StoredItem::status).orElse(null);
+              JobStatusView status = item.map(StoredJob::status).orElse(null);
               if (status != null && status.leasedByOtherThan(in.owner(), time.wallMillis())) {
                 loop.stop(
                     timer,
@@ -253,7 +254,7 @@ public final class Controller {
           // the lease runs out by itself
         }
       }
-      return state(in, lastPlanned, windows, "STOP", null, reason, 0, 0);
+      return state(in, lastPlanned, windows, WindowResult.Action.STOP, null, reason, 0, 0);
     }
     Long resumeAtMs = result.action() == WindowResult.Action.WAIT ? result.resumeAtMs() : null;
     long leaseUntil =
@@ -280,14 +281,7 @@ public final class Controller {
       // reported by the next window that reaches the table
     }
     return state(
-        in,
-        lastPlanned,
-        windows,
-        result.action().name(),
-        resumeAtMs,
-        result.reason(),
-        ticks,
-        missed);
+        in, lastPlanned, windows, result.action(), resumeAtMs, result.reason(), ticks, missed);
   }
 
   /**
@@ -331,7 +325,7 @@ public final class Controller {
               null);
       boolean released = store.releaseAsOwner(in.jobId(), in.owner(), nowMs, update);
       if (!released) {
-        JobStatusView status = store.read(in.jobId()).map(StoredItem::status).orElse(null);
+        JobStatusView status = store.read(in.jobId()).map(StoredJob::status).orElse(null);
         boolean alreadySaid =
             status != null
                 && status.status() == stop.status()
@@ -342,21 +336,29 @@ public final class Controller {
         }
       }
     }
-    return state(in, in.lastPlannedAt(), in.windows() + 1, "STOP", null, stop.reason(), 0, 0);
+    return state(
+        in,
+        in.lastPlannedAt(),
+        in.windows() + 1,
+        WindowResult.Action.STOP,
+        null,
+        stop.reason(),
+        0,
+        0);
   }
 
   private ControllerState ownedElsewhere(ControllerState in) {
     String owner =
         store
             .read(in.jobId())
-            .map(StoredItem::status)
+            .map(StoredJob::status)
             .map(JobStatusView::owner)
             .orElse("another execution");
     return state(
         in,
         in.lastPlannedAt(),
         in.windows() + 1,
-        "STOP",
+        WindowResult.Action.STOP,
         null,
         "The job is owned by " + owner + "; this execution stops without firing.",
         0,
@@ -367,14 +369,13 @@ public final class Controller {
       ControllerState in,
       Long lastPlanned,
       int windows,
-      String action,
+      WindowResult.Action action,
       Long resumeAtMs,
       String reason,
       long unreportedTicks,
       long unreportedMissed) {
     // parked (WAIT) windows count too: an hourly job reaches the history limit in months
-    boolean continueAsNew =
-        (action.equals("CONTINUE") || action.equals("WAIT")) && windows >= windowsPerExecution();
+    boolean continueAsNew = action != WindowResult.Action.STOP && windows >= windowsPerExecution();
     return new ControllerState(
         in.jobId(),
         in.owner(),

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param lastPlannedAt the last planned instant fired or counted missed, epoch ms
  * @param windows windows run by this execution, for continue-as-new before the history limit
  * @param generation how many times the execution continued as new
+ * @param action what the state machine does next, written as the enum's name for its Choice states;
+ *     null before the first window
  * @param resumeAt for WAIT: ISO-8601 instant for the Wait state's TimestampPath
  * @param unreportedTicks ticks not yet added to the item (a status write failed)
  */
@@ -24,7 +26,7 @@ public record ControllerState(
     Long lastPlannedAt,
     int windows,
     int generation,
-    String action,
+    WindowResult.Action action,
     String resumeAt,
     Long resumeAtMs,
     String reason,

@@ -3,6 +3,7 @@ package dev.subminute.controller.core;
 import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.JobValidation;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.Optional;
 
 /** What the item as stored says a controller should do: run a job, or stop and why. */
@@ -15,7 +16,7 @@ public sealed interface JobDecision {
    */
   record Stop(JobStatus status, String reason) implements JobDecision {}
 
-  static JobDecision of(Optional<StoredItem> item, WorkerPolicy policy) {
+  static JobDecision of(Optional<StoredJob> item, WorkerPolicy policy) {
     if (item.isEmpty()) {
       return new Stop(null, "the item was deleted");
     }

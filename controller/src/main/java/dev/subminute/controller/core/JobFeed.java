@@ -1,5 +1,6 @@
 package dev.subminute.controller.core;
 
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -11,7 +12,7 @@ public interface JobFeed {
    * until the returned handle is closed. Read failures are not reported: the window keeps its last
    * known item.
    */
-  Watch watch(String jobId, Consumer<Optional<StoredItem>> onItem);
+  Watch watch(String jobId, Consumer<Optional<StoredJob>> onItem);
 
   interface Watch extends AutoCloseable {
     @Override

@@ -1,6 +1,7 @@
 package dev.subminute.controller.core;
 
 import dev.subminute.model.dynamodb.StatusUpdate;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,10 +13,10 @@ import java.util.Optional;
 public interface JobStore {
 
   /** The job's item, read consistently; empty once deleted. */
-  Optional<StoredItem> read(String jobId);
+  Optional<StoredJob> read(String jobId);
 
   /** Every item. */
-  List<StoredItem> readAll();
+  List<StoredJob> readAll();
 
   /**
    * Takes or renews the job's lease for {@code owner} until {@code leaseUntil} and writes the

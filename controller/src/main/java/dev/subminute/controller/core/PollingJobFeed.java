@@ -1,5 +1,6 @@
 package dev.subminute.controller.core;
 
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,11 +20,11 @@ public final class PollingJobFeed implements JobFeed {
   }
 
   @Override
-  public Watch watch(String jobId, Consumer<Optional<StoredItem>> onItem) {
+  public Watch watch(String jobId, Consumer<Optional<StoredJob>> onItem) {
     ScheduledFuture<?> poll =
         scheduler.scheduleWithFixedDelay(
             () -> {
-              Optional<StoredItem> item;
+              Optional<StoredJob> item;
               try {
                 item = store.read(jobId);
               } catch (StorageException unavailable) {

@@ -5,6 +5,7 @@ import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.StatusUpdate;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -50,9 +51,9 @@ public final class Reconciler {
   }
 
   /** Reconciles against items just scanned, so that one scan can also feed running windows. */
-  public Outcome reconcile(List<StoredItem> scanned) {
+  public Outcome reconcile(List<StoredJob> scanned) {
     long nowMs = clock.wallMillis();
-    Map<String, StoredItem> items = new HashMap<>();
+    Map<String, StoredJob> items = new HashMap<>();
     Map<String, String> jobByOwner = new HashMap<>();
     scanned.forEach(
         item -> {
@@ -71,7 +72,7 @@ public final class Reconciler {
     for (Executions.RunningExecution listed : executions.running()) {
       Executions.RunningExecution execution = identify(listed, jobByOwner);
       runningOwners.add(execution.owner());
-      StoredItem item = items.get(execution.jobId());
+      StoredJob item = items.get(execution.jobId());
       JobDecision decision = JobDecision.of(Optional.ofNullable(item), policy);
       JobStatusView status = item == null ? null : item.status();
       boolean ownedByOther = status != null && status.leasedByOtherThan(execution.owner(), nowMs);
@@ -88,7 +89,7 @@ public final class Reconciler {
     }
     int started = 0;
     int invalid = 0;
-    for (StoredItem item : items.values()) {
+    for (StoredJob item : items.values()) {
       String jobId = item.jobId();
       JobDecision decision = JobDecision.of(Optional.of(item), policy);
       JobStatusView status = item.status();

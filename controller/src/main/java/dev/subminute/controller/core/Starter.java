@@ -5,6 +5,7 @@ import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.StatusUpdate;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -55,7 +56,7 @@ public final class Starter {
    * @param recordId the stream record's sequence number or event id
    * @param newImage the item after the change; null for REMOVE
    */
-  public Outcome onRecord(String eventName, String recordId, StoredItem newImage) {
+  public Outcome onRecord(String eventName, String recordId, StoredJob newImage) {
     if (newImage == null || !("INSERT".equals(eventName) || "MODIFY".equals(eventName))) {
       return Outcome.IGNORED;
     }

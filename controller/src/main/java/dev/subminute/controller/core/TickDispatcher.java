@@ -8,8 +8,8 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Hands each tick to the executor given, which builds the worker event and starts the invoke. On
  * Lambda that is a pool apart from the timer thread, so that no invoke, however slow, failing or
- * throttled, delays any tick; the embedded runtime passes {@code Runnable::run}, because its
- * Lambda stand-in only queues the invoke on the worker's own pool.
+ * throttled, delays any tick; the embedded runtime passes {@code Runnable::run}, because its Lambda
+ * stand-in only queues the invoke on the worker's own pool.
  */
 public final class TickDispatcher {
   private final WorkerInvoker invoker;

@@ -2,17 +2,13 @@ package dev.subminute.controller.dynamodb;
 
 import dev.subminute.controller.core.JobStore;
 import dev.subminute.controller.core.StorageException;
-import dev.subminute.controller.core.StoredItem;
-import dev.subminute.model.JobValidator;
-import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The job store over the DynamoDB jobs table: SDK failures become {@link StorageException}. */
 public final class DynamoJobStore implements JobStore {
@@ -22,24 +18,14 @@ public final class DynamoJobStore implements JobStore {
     this.table = table;
   }
 
-  /** A raw item (as read, scanned or streamed) in the core's terms. */
-  public static StoredItem item(Map<String, AttributeValue> item) {
-    AttributeValue id = item.get(JobTable.JOB_ID);
-    return new StoredItem(
-        id == null ? null : id.s(),
-        JobValidator.validate(item),
-        JobStatusView.of(item),
-        item.containsKey(JobTable.TASK_TOKEN));
+  @Override
+  public Optional<StoredJob> read(String jobId) {
+    return call(() -> table.get(jobId).map(StoredJob::of));
   }
 
   @Override
-  public Optional<StoredItem> read(String jobId) {
-    return call(() -> table.get(jobId).map(DynamoJobStore::item));
-  }
-
-  @Override
-  public List<StoredItem> readAll() {
-    return call(() -> table.scanAll().map(DynamoJobStore::item).toList());
+  public List<StoredJob> readAll() {
+    return call(() -> table.scanAll().map(StoredJob::of).toList());
   }
 
   @Override

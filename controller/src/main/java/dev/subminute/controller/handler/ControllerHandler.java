@@ -9,6 +9,7 @@ import dev.subminute.controller.core.ControllerState;
 import dev.subminute.controller.core.DedicatedController;
 import dev.subminute.controller.core.JobStore;
 import dev.subminute.controller.core.Reconciler;
+import dev.subminute.controller.core.WindowResult;
 import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.lambda.EmbeddedMetricFormat;
@@ -88,7 +89,7 @@ public final class ControllerHandler implements RequestStreamHandler {
           null,
           0,
           0,
-          "STOP",
+          WindowResult.Action.STOP,
           null,
           null,
           "Reconciled "

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.sfn.SfnExecutions;
+import dev.subminute.model.Job;
 import dev.subminute.model.dynamodb.DynamoClients;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -150,15 +150,8 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
 
   /** Creates the job, or sets the worker, interval and running of the one the table kept. */
   private void writeDemoJob(String jobId, String workerArn, long intervalMs) {
-    JobItem job =
-        JobItem.builder()
-            .jobId(jobId)
-            .workerArn(workerArn)
-            .intervalMs(intervalMs)
-            .running(true)
-            .build();
-    if (!table.putIfAbsent(job)) {
-      Long version = table.getItem(jobId).map(JobItem::getVersion).orElse(null);
+    if (!table.putIfAbsent(Job.builder(jobId, workerArn, intervalMs).build())) {
+      long version = table.get(jobId).map(JobTable::version).orElse(0L);
       table.setAttributes(
           jobId,
           Map.of(
@@ -166,7 +159,7 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
               "intervalMs", AttributeValue.fromN(Long.toString(intervalMs)),
               "running", AttributeValue.fromBool(true)),
           Set.of(),
-          version == null ? 0 : version);
+          version);
     }
   }
 }

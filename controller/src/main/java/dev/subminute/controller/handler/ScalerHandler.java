@@ -4,13 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
-import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.host.HostNames;
 import dev.subminute.controller.host.HostScaling;
 import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.Job;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -86,7 +86,7 @@ public final class ScalerHandler implements RequestHandler<Object, String> {
         .scanAll()
         .forEach(
             item -> {
-              if (JobDecision.of(Optional.of(DynamoJobStore.item(item)), policy)
+              if (JobDecision.of(Optional.of(StoredJob.of(item)), policy)
                   instanceof JobDecision.Run run) {
                 running.add(run.job());
               }

@@ -1,7 +1,6 @@
 package dev.subminute.controller.handler;
 
-import dev.subminute.controller.core.StoredItem;
-import dev.subminute.controller.dynamodb.DynamoJobStore;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +11,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class StreamImages {
   private StreamImages() {}
 
-  /** A stream image as a stored item; null for none (the image of a REMOVE record). */
-  static StoredItem toItem(
+  /** A stream image as a stored job; null for none (the image of a REMOVE record). */
+  static StoredJob toItem(
       Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
           image) {
-    return image == null ? null : DynamoJobStore.item(toSdk(image));
+    return image == null ? null : StoredJob.of(toSdk(image));
   }
 
   static Map<String, AttributeValue> toSdk(

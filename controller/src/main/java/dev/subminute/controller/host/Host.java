@@ -43,7 +43,7 @@ public final class Host implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private final Map<Integer, OwnedShard> owned = new HashMap<>();
   private final Map<String, HostedJob> jobs = new HashMap<>();
-  private Map<Integer, List<StoredJob>> known = Map.of();
+  private Map<Integer, List<HostJobView>> known = Map.of();
   private boolean leaving;
   private volatile boolean halted;
   private long leaseTicks;
@@ -153,9 +153,9 @@ public final class Host implements AutoCloseable {
   }
 
   /** Every job item as just read; the host runs those of its shards that should run. */
-  public void offerItems(Collection<StoredJob> items) {
-    Map<Integer, List<StoredJob>> byShard = new HashMap<>();
-    for (StoredJob item : items) {
+  public void offerItems(Collection<HostJobView> items) {
+    Map<Integer, List<HostJobView>> byShard = new HashMap<>();
+    for (HostJobView item : items) {
       byShard
           .computeIfAbsent(Shards.of(item.jobId(), config.shards()), s -> new ArrayList<>())
           .add(item);
@@ -309,9 +309,9 @@ public final class Host implements AutoCloseable {
 
   /** Makes the shard's timers match its items as last read. */
   private void reconcile(OwnedShard shard) {
-    List<StoredJob> items = known.getOrDefault(shard.shard, List.of());
-    Map<String, StoredJob> present = new HashMap<>();
-    for (StoredJob item : items) {
+    List<HostJobView> items = known.getOrDefault(shard.shard, List.of());
+    Map<String, HostJobView> present = new HashMap<>();
+    for (HostJobView item : items) {
       present.put(item.jobId(), item);
       apply(item, shard);
     }
@@ -323,7 +323,7 @@ public final class Host implements AutoCloseable {
     }
   }
 
-  private void apply(StoredJob item, OwnedShard shard) {
+  private void apply(HostJobView item, OwnedShard shard) {
     HostedJob hosted = jobs.get(item.jobId());
     if (item.decision() instanceof JobDecision.Run run) {
       Job job = run.job();
@@ -356,7 +356,7 @@ public final class Host implements AutoCloseable {
     }
   }
 
-  private void start(Job job, StoredJob item, OwnedShard shard) {
+  private void start(Job job, HostJobView item, OwnedShard shard) {
     HostedJob hosted = new HostedJob(shard.shard, job);
     jobs.put(job.jobId(), hosted);
     long from = shard.fence.fromMs();

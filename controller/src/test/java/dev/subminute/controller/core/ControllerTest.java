@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.subminute.controller.testing.LocalController;
+import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
@@ -37,13 +37,7 @@ class ControllerTest {
   }
 
   void put(String id, String worker, long interval, boolean running) {
-    table.putIfAbsent(
-        JobItem.builder()
-            .jobId(id)
-            .workerArn(worker)
-            .intervalMs(interval)
-            .running(running)
-            .build());
+    table.putIfAbsent(Job.builder(id, worker, interval).running(running).build());
   }
 
   ControllerState window(String id, String owner, long ms) throws Exception {
@@ -57,7 +51,7 @@ class ControllerTest {
   void a_window_fires_on_the_grid_and_reports_status() throws Exception {
     put("tick", "log", 200, true);
     ControllerState out = window("tick", "exec-a", 1_000);
-    assertEquals("CONTINUE", out.action());
+    assertEquals(WindowResult.Action.CONTINUE, out.action());
     int fired = local.invoker.events.size();
     assertTrue(fired >= 4 && fired <= 5, "fired " + fired);
     local.invoker.events.forEach(e -> assertEquals(0, e.plannedAt() % 200));
@@ -78,9 +72,11 @@ class ControllerTest {
         local.controller.runWindow(ControllerState.start("fenced", "exec-b"), local.windowEnd(800));
     ControllerState outA = a.get(10, TimeUnit.SECONDS);
     ControllerState outB = b.get(10, TimeUnit.SECONDS);
-    assertEquals(Set.of("CONTINUE", "STOP"), Set.of(outA.action(), outB.action()));
-    ControllerState loser = outA.action().equals("STOP") ? outA : outB;
-    ControllerState winner = outA.action().equals("STOP") ? outB : outA;
+    assertEquals(
+        Set.of(WindowResult.Action.CONTINUE, WindowResult.Action.STOP),
+        Set.of(outA.action(), outB.action()));
+    ControllerState loser = outA.action() == WindowResult.Action.STOP ? outA : outB;
+    ControllerState winner = outA.action() == WindowResult.Action.STOP ? outB : outA;
     assertTrue(loser.reason().contains("owned by " + winner.owner()), loser.reason());
     assertTrue(local.invoker.events.stream().allMatch(e -> e.execution().equals(winner.owner())));
     assertEquals(
@@ -98,7 +94,7 @@ class ControllerTest {
             "intervalMs", AttributeValue.fromS("100"),
             "running", AttributeValue.fromBool(true)));
     ControllerState out = window("bad", "exec-a", 500);
-    assertEquals("STOP", out.action());
+    assertEquals(WindowResult.Action.STOP, out.action());
     assertEquals(0, local.invoker.events.size());
     JobStatusView status = JobStatusView.of(table.get("bad").orElseThrow());
     assertEquals(JobStatus.INVALID, status.status());
@@ -111,7 +107,7 @@ class ControllerTest {
   void a_worker_outside_the_allow_list_is_never_invoked() throws Exception {
     put("sneaky", "arn:aws:lambda:us-east-1:123456789012:function:other", 100, true);
     ControllerState out = window("sneaky", "exec-a", 500);
-    assertEquals("STOP", out.action());
+    assertEquals(WindowResult.Action.STOP, out.action());
     assertEquals(0, local.invoker.events.size());
     JobStatusView status = JobStatusView.of(table.get("sneaky").orElseThrow());
     assertEquals(JobStatus.INVALID, status.status());
@@ -121,7 +117,7 @@ class ControllerTest {
   @Test
   void an_allowed_arn_pattern_is_invoked() throws Exception {
     put("allowed", "arn:aws:lambda:us-east-1:123456789012:function:allowed-probe", 100, true);
-    assertEquals("CONTINUE", window("allowed", "exec-a", 500).action());
+    assertEquals(WindowResult.Action.CONTINUE, window("allowed", "exec-a", 500).action());
     assertTrue(local.invoker.events.size() >= 3);
   }
 
@@ -135,7 +131,7 @@ class ControllerTest {
     table.setAttributes("stopme", Map.of("running", AttributeValue.fromBool(false)), Set.of(), 1);
     long stoppedAt = System.currentTimeMillis();
     ControllerState out = run.get(5, TimeUnit.SECONDS);
-    assertEquals("STOP", out.action());
+    assertEquals(WindowResult.Action.STOP, out.action());
     long lastFiredPlanned = local.invoker.events.get(local.invoker.events.size() - 1).plannedAt();
     assertTrue(
         lastFiredPlanned - stoppedAt < 1_000,
@@ -154,7 +150,7 @@ class ControllerTest {
             ControllerState.start("deleteme", "exec-a"), local.windowEnd(30_000));
     Thread.sleep(300);
     table.delete("deleteme");
-    assertEquals("STOP", run.get(5, TimeUnit.SECONDS).action());
+    assertEquals(WindowResult.Action.STOP, run.get(5, TimeUnit.SECONDS).action());
     assertTrue(table.get("deleteme").isEmpty(), "a status write must not recreate the item");
   }
 
@@ -177,7 +173,7 @@ class ControllerTest {
   void a_far_next_tick_parks_the_job_in_wait_and_keeps_the_lease() throws Exception {
     put("slow", "log", 3_600_000, true);
     ControllerState out = window("slow", "exec-a", 2_000);
-    assertEquals("WAIT", out.action());
+    assertEquals(WindowResult.Action.WAIT, out.action());
     long nextHour = (System.currentTimeMillis() / 3_600_000 + 1) * 3_600_000;
     assertEquals(nextHour - LocalController.FAST.approachLeadMs(), out.resumeAtMs());
     assertEquals(java.time.Instant.ofEpochMilli(out.resumeAtMs()).toString(), out.resumeAt());
@@ -196,7 +192,7 @@ class ControllerTest {
 
     state = local.controller.runWindow(state, local.windowEnd(500)).get(10, TimeUnit.SECONDS);
 
-    assertEquals("CONTINUE", state.action());
+    assertEquals(WindowResult.Action.CONTINUE, state.action());
     assertTrue(local.invoker.events.size() - firedBefore >= 3, "fired on while storage was down");
     assertTrue(state.unreportedTicks() > 0, "the counts wait for storage to come back");
   }
@@ -207,7 +203,7 @@ class ControllerTest {
     ControllerState state = ControllerState.start("relay", "exec-a");
     for (int i = 0; i < 3; i++) {
       state = local.controller.runWindow(state, local.windowEnd(600)).get(10, TimeUnit.SECONDS);
-      assertEquals("CONTINUE", state.action());
+      assertEquals(WindowResult.Action.CONTINUE, state.action());
     }
     List<Long> planned = local.invoker.events.stream().map(e -> e.plannedAt()).toList();
     assertEquals(planned.size(), planned.stream().distinct().count());

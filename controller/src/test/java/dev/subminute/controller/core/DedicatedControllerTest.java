@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.LocalController;
 import dev.subminute.controller.testing.RecordingInvoker;
-import dev.subminute.model.dynamodb.JobItem;
+import dev.subminute.model.Job;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.util.List;
@@ -22,8 +22,7 @@ class DedicatedControllerTest {
   void the_assembly_ticks_through_its_invoker_listener_and_metrics_and_closes_its_threads()
       throws Exception {
     JobTable table = SharedDynalite.newTable("dedicated");
-    table.putIfAbsent(
-        JobItem.builder().jobId("wired").workerArn("log").intervalMs(100L).running(true).build());
+    table.putIfAbsent(Job.builder("wired", "log", 100).build());
     RecordingInvoker invoker = new RecordingInvoker();
     AtomicInteger listened = new AtomicInteger();
     List<WindowResult> windows = new CopyOnWriteArrayList<>();
@@ -50,7 +49,7 @@ class DedicatedControllerTest {
                   dedicated.time().monoNanos() + 500_000_000L)
               .get(10, TimeUnit.SECONDS);
 
-      assertEquals("CONTINUE", out.action());
+      assertEquals(WindowResult.Action.CONTINUE, out.action());
       assertTrue(invoker.events.size() >= 3, "fired " + invoker.events.size());
       assertEquals(invoker.events.size(), listened.get());
       assertEquals(1, windows.size());

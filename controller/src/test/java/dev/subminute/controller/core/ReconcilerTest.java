@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
+import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
@@ -44,8 +44,7 @@ class ReconcilerTest {
   }
 
   void putShared(String id, boolean running) {
-    table.putIfAbsent(
-        JobItem.builder().jobId(id).workerArn("log").intervalMs(1000L).running(running).build());
+    table.putIfAbsent(Job.builder(id, "log", 1000).running(running).build());
   }
 
   void setPlacement(String id, String placement) {

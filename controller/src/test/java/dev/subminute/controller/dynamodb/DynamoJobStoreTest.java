@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.subminute.controller.core.StorageException;
-import dev.subminute.controller.core.StoredItem;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.JobValidation;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
+import dev.subminute.model.dynamodb.StoredJob;
 import dev.subminute.model.testing.SharedDynalite;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -43,7 +43,7 @@ class DynamoJobStoreTest {
         store.writeStatusAsOwner(
             "a", "exec-a", 9_000, 1_000, StatusUpdate.of(JobStatus.RUNNING, "ok")));
 
-    StoredItem read = store.read("a").orElseThrow();
+    StoredJob read = store.read("a").orElseThrow();
 
     assertEquals("a", read.jobId());
     assertEquals(1_000, ((JobValidation.Valid) read.validation()).job().intervalMs());
@@ -60,7 +60,7 @@ class DynamoJobStoreTest {
     Map<String, AttributeValue> enrolled = new HashMap<>(item("b"));
     enrolled.put(JobTable.TASK_TOKEN, AttributeValue.fromS("token-1"));
 
-    assertTrue(DynamoJobStore.item(enrolled).enrolled());
+    assertTrue(StoredJob.of(enrolled).enrolled());
   }
 
   @Test
@@ -74,14 +74,14 @@ class DynamoJobStoreTest {
     assertFalse(
         store.writeStatusAsOwner(
             "c", "exec-c", 9_000, 1_000, StatusUpdate.of(JobStatus.RUNNING, "ok")));
-    StoredItem read = store.read("c").orElseThrow();
+    StoredJob read = store.read("c").orElseThrow();
     assertTrue(read.enrolled());
     assertNull(read.status().owner());
   }
 
   @Test
   void an_item_whose_job_id_is_not_a_string_has_none() {
-    StoredItem read = DynamoJobStore.item(Map.of("jobId", AttributeValue.fromN("7")));
+    StoredJob read = StoredJob.of(Map.of("jobId", AttributeValue.fromN("7")));
 
     assertNull(read.jobId());
     assertInstanceOf(JobValidation.Invalid.class, read.validation());

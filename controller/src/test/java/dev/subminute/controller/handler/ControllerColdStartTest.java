@@ -3,7 +3,7 @@ package dev.subminute.controller.handler;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.subminute.model.dynamodb.JobItem;
+import dev.subminute.model.Job;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.io.File;
@@ -26,8 +26,7 @@ class ControllerColdStartTest {
   void a_cold_controller_fires_its_first_tick_within_seconds_of_jvm_start() throws Exception {
     JobTable table = SharedDynalite.newTable("cold-start");
     String worker = "arn:aws:lambda:us-east-1:123456789012:function:cold-probe";
-    table.putIfAbsent(
-        JobItem.builder().jobId("cold").workerArn(worker).intervalMs(100L).running(true).build());
+    table.putIfAbsent(Job.builder("cold", worker, 100).build());
     CompletableFuture<Long> firstInvokeNanos = new CompletableFuture<>();
     HttpServer lambda =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -12,7 +12,7 @@ import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.controller.testing.LocalController;
 import dev.subminute.controller.testing.TestLambdaContext;
-import dev.subminute.model.dynamodb.JobItem;
+import dev.subminute.model.Job;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.io.ByteArrayInputStream;
@@ -64,8 +64,7 @@ class ControllerHandlerTest {
   @Test
   void state_machine_input_runs_a_window_and_returns_continue_with_the_last_tick()
       throws Exception {
-    table.putIfAbsent(
-        JobItem.builder().jobId("j").workerArn("log").intervalMs(200L).running(true).build());
+    table.putIfAbsent(Job.builder("j", "log", 200).build());
     JsonNode out = call("{\"input\": {\"jobId\": \"j\"}, \"executionName\": \"j-abc\"}", 900_000);
     assertEquals("CONTINUE", out.get("action").asText());
     assertEquals("j-abc", out.get("owner").asText());
@@ -77,8 +76,7 @@ class ControllerHandlerTest {
 
   @Test
   void the_window_ends_before_the_lambda_runs_out_of_time() throws Exception {
-    table.putIfAbsent(
-        JobItem.builder().jobId("short").workerArn("log").intervalMs(100L).running(true).build());
+    table.putIfAbsent(Job.builder("short", "log", 100).build());
     long start = System.nanoTime();
     JsonNode out =
         call(
@@ -91,8 +89,7 @@ class ControllerHandlerTest {
 
   @Test
   void output_feeds_the_next_window_unchanged() throws Exception {
-    table.putIfAbsent(
-        JobItem.builder().jobId("loop").workerArn("log").intervalMs(100L).running(true).build());
+    table.putIfAbsent(Job.builder("loop", "log", 100).build());
     JsonNode first =
         call(
             "{\"jobId\": \"loop\", \"owner\": \"loop-1\"}",
@@ -105,12 +102,9 @@ class ControllerHandlerTest {
 
   @Test
   void an_execution_started_by_hand_with_no_input_reconciles_every_job() throws Exception {
-    table.putIfAbsent(
-        JobItem.builder().jobId("a").workerArn("log").intervalMs(1000L).running(true).build());
-    table.putIfAbsent(
-        JobItem.builder().jobId("b").workerArn("log").intervalMs(1000L).running(true).build());
-    table.putIfAbsent(
-        JobItem.builder().jobId("c").workerArn("log").intervalMs(1000L).running(false).build());
+    table.putIfAbsent(Job.builder("a", "log", 1000).build());
+    table.putIfAbsent(Job.builder("b", "log", 1000).build());
+    table.putIfAbsent(Job.builder("c", "log", 1000).running(false).build());
     JsonNode out = call("{}", 900_000);
     assertEquals("STOP", out.get("action").asText());
     assertTrue(out.get("reason").asText().contains("started 2"), out.toString());
@@ -137,8 +131,7 @@ class ControllerHandlerTest {
 
   @Test
   void continue_as_new_is_asked_for_before_the_history_limit() throws Exception {
-    table.putIfAbsent(
-        JobItem.builder().jobId("old").workerArn("log").intervalMs(100L).running(true).build());
+    table.putIfAbsent(Job.builder("old", "log", 100).build());
     ControllerState state = lastWindowBeforeContinuing("old", "old-1");
     JsonNode out =
         call(JSON.writeValueAsString(state), ControllerHandler.REMAINING_TIME_MARGIN_MS + 300);
@@ -148,13 +141,7 @@ class ControllerHandlerTest {
 
   @Test
   void a_parked_execution_continues_as_new_before_the_history_limit_too() throws Exception {
-    table.putIfAbsent(
-        JobItem.builder()
-            .jobId("hourly")
-            .workerArn("log")
-            .intervalMs(3_600_000L)
-            .running(true)
-            .build());
+    table.putIfAbsent(Job.builder("hourly", "log", 3_600_000).build());
     ControllerState state = lastWindowBeforeContinuing("hourly", "hourly-1");
     JsonNode out = call(JSON.writeValueAsString(state), 900_000);
     assertEquals("WAIT", out.get("action").asText());

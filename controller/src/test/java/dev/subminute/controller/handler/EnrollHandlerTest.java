@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.host.JobEnding;
 import dev.subminute.controller.host.dynamodb.Enrollments;
+import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
 import dev.subminute.model.testing.SharedDynalite;
@@ -39,8 +39,7 @@ class EnrollHandlerTest {
             (token, ending) -> completed.put(token, ending) == null,
             8,
             () -> NOW);
-    table.putIfAbsent(
-        JobItem.builder().jobId("j").workerArn("log").intervalMs(1000L).running(true).build());
+    table.putIfAbsent(Job.builder("j", "log", 1000).build());
   }
 
   JsonNode enroll(String jobId, String execution, String token) {

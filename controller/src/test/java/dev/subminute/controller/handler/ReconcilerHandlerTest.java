@@ -10,6 +10,7 @@ import dev.subminute.controller.core.Reconciler;
 import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.testing.InMemoryExecutions;
+import dev.subminute.model.Job;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.io.IOException;
@@ -112,13 +113,7 @@ class ReconcilerHandlerTest {
   void as_the_workers_failure_destination_it_counts_the_failed_tick_on_the_job() {
     JobTable table = SharedDynalite.newTable("reconciler-failed-ticks");
     ReconcilerHandler handler = handler(table, new InMemoryExecutions(), "log");
-    table.putIfAbsent(
-        dev.subminute.model.dynamodb.JobItem.builder()
-            .jobId("probe")
-            .workerArn("log")
-            .intervalMs(1000L)
-            .running(true)
-            .build());
+    table.putIfAbsent(Job.builder("probe", "log", 1000).build());
     Map<String, Object> record =
         Map.of(
             "version", "1.0",

@@ -15,6 +15,7 @@ import dev.subminute.controller.testing.InMemoryExecutions;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.dynamodb.StoredJob;
 import dev.subminute.model.testing.SharedDynalite;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -78,11 +79,9 @@ class StarterHandlerTest {
             WorkerPolicy.allowing(List.of("log")),
             () -> 1);
     Map<String, AttributeValue> image = runningImage("own", "DEDICATED");
+    assertEquals(Starter.Outcome.STARTED, starter.onRecord("INSERT", "7", StoredJob.of(image)));
     assertEquals(
-        Starter.Outcome.STARTED, starter.onRecord("INSERT", "7", DynamoJobStore.item(image)));
-    assertEquals(
-        Starter.Outcome.ALREADY_STARTED,
-        starter.onRecord("INSERT", "7", DynamoJobStore.item(image)));
+        Starter.Outcome.ALREADY_STARTED, starter.onRecord("INSERT", "7", StoredJob.of(image)));
     assertEquals(Map.of(), executions.startedShared);
     assertEquals(1, executions.started.size());
     String name = executions.started.keySet().iterator().next();
@@ -112,8 +111,7 @@ class StarterHandlerTest {
     Map<String, AttributeValue> image = new HashMap<>(runningImage("poll-1", "DEDICATED"));
     image.put(JobTable.TASK_TOKEN, AttributeValue.fromS("token-1"));
     assertEquals(
-        Starter.Outcome.ALREADY_RUNNING,
-        starter.onRecord("MODIFY", "8", DynamoJobStore.item(image)));
+        Starter.Outcome.ALREADY_RUNNING, starter.onRecord("MODIFY", "8", StoredJob.of(image)));
     assertEquals(Map.of(), executions.started);
     assertEquals(Map.of(), executions.startedShared);
   }
@@ -161,8 +159,7 @@ class StarterHandlerTest {
             "owner", AttributeValue.fromS("poll-1-abc"),
             "leaseUntil", AttributeValue.fromN("5000"));
     assertEquals(
-        Starter.Outcome.ALREADY_RUNNING,
-        starter.onRecord("MODIFY", "9", DynamoJobStore.item(image)));
+        Starter.Outcome.ALREADY_RUNNING, starter.onRecord("MODIFY", "9", StoredJob.of(image)));
     assertEquals(0, executions.started.size());
     assertEquals(0, executions.startedShared.size(), "nor on the shared hosts: SHARED by default");
   }

@@ -2,8 +2,8 @@ package dev.subminute.controller.testing;
 
 import dev.subminute.controller.core.JobStore;
 import dev.subminute.controller.core.StorageException;
-import dev.subminute.controller.core.StoredItem;
 import dev.subminute.model.dynamodb.StatusUpdate;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,12 +17,12 @@ public final class SwitchableStore implements JobStore {
   }
 
   @Override
-  public Optional<StoredItem> read(String jobId) {
+  public Optional<StoredJob> read(String jobId) {
     return reachable().read(jobId);
   }
 
   @Override
-  public List<StoredItem> readAll() {
+  public List<StoredJob> readAll() {
     return reachable().readAll();
   }
 

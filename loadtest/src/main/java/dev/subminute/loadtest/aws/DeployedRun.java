@@ -4,7 +4,6 @@ import dev.subminute.loadtest.Accounting;
 import dev.subminute.loadtest.LoadPlan;
 import dev.subminute.loadtest.SignedHistogram;
 import dev.subminute.model.Job;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.worker.DriftProbe;
 import java.io.PrintStream;
@@ -53,22 +52,21 @@ public final class DeployedRun {
 
   public Result run(LoadPlan plan, long durationMs, PrintStream progress)
       throws InterruptedException {
-    for (JobItem item : plan.items()) {
-      table.putIfAbsent(item.toBuilder().workerArn(stack.driftProbeArn()).build());
+    for (Job job : plan.jobs()) {
+      table.putIfAbsent(job.toBuilder().workerArn(stack.driftProbeArn()).build());
     }
     long measureFrom = System.currentTimeMillis() + STARTUP_MS;
     long measureTo = measureFrom + durationMs;
     progress.printf(
         "%d jobs written to %s; measuring from %d to %d%n",
-        plan.items().size(), stack.tableName(), measureFrom, measureTo);
+        plan.jobs().size(), stack.tableName(), measureFrom, measureTo);
     Thread.sleep(Math.max(0, measureTo - System.currentTimeMillis()));
-    for (JobItem item : plan.items()) {
-      AttributeValue v = table.get(item.getJobId()).map(i -> i.get(JobTable.VERSION)).orElse(null);
+    for (String jobId : plan.jobIds()) {
       table.setAttributes(
-          item.getJobId(),
+          jobId,
           Map.of("running", AttributeValue.fromBool(false)),
           Set.of(),
-          v == null ? 0 : Long.parseLong(v.n()));
+          table.get(jobId).map(JobTable::version).orElse(0L));
     }
     Thread.sleep(LOG_DELAY_MS);
     List<DriftProbe.Receipt> receipts = new ArrayList<>();

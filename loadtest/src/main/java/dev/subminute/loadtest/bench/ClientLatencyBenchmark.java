@@ -2,8 +2,8 @@ package dev.subminute.loadtest.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.loadtest.Machine;
+import dev.subminute.model.Job;
 import dev.subminute.model.dynalite.DynaliteServer;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -64,8 +64,7 @@ public final class ClientLatencyBenchmark {
             .build();
     JobTable table = new JobTable(client, "bench-" + name.replaceAll("[^a-z]", ""));
     table.createIfMissing();
-    table.putIfAbsent(
-        JobItem.builder().jobId("j").workerArn("log").intervalMs(1000L).running(true).build());
+    table.putIfAbsent(Job.builder("j", "log", 1000).build());
     for (int i = 0; i < 3_000; i++) {
       table.get("j");
     }

@@ -18,7 +18,6 @@ import dev.subminute.loadtest.SignedHistogram;
 import dev.subminute.model.Job;
 import dev.subminute.model.dynalite.DynaliteServer;
 import dev.subminute.model.dynamodb.DynamoClients;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.worker.DriftProbe;
 import java.util.LinkedHashMap;
@@ -75,14 +74,8 @@ public final class ControllerBenchmark {
       String cpuShare = lambdaLike ? CpuShare.pinToOneCore() : "every core";
       JobTable table = new JobTable(DynamoClients.local(dynalite.endpoint()), "bench");
       table.createIfMissing();
-      JobItem item =
-          JobItem.builder()
-              .jobId("bench")
-              .workerArn("drift-probe")
-              .intervalMs(intervalMs)
-              .running(true)
-              .build();
-      table.putIfAbsent(item);
+      Job job = Job.builder("bench", "drift-probe", intervalMs).build();
+      table.putIfAbsent(job);
       ControllerConfig config = ControllerConfig.lambda().withWindowMs(windowMs);
       SystemTimeSource time = new SystemTimeSource(spinMicros * 1_000, 50_000_000);
       DedicatedController dedicated =
@@ -131,7 +124,6 @@ public final class ControllerBenchmark {
       Thread.sleep(2_000); // the last invokes reach the endpoint, or count as lost
       dedicated.close();
       // from the first window's start to the end of the last: start-up and handovers included
-      Job job = Job.builder("bench", "drift-probe", intervalMs).build();
       Accounting.Counts counts =
           Accounting.count(
               job,

@@ -6,7 +6,6 @@ import dev.subminute.loadtest.LoadPlan;
 import dev.subminute.loadtest.LoadtestCommand;
 import dev.subminute.loadtest.Proc;
 import dev.subminute.model.dynalite.DynaliteServer;
-import dev.subminute.model.dynamodb.JobItem;
 import dev.subminute.model.dynamodb.JobTable;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -246,7 +245,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
     long durationMs = Durations.millis(duration);
     long windowMs = Durations.millis(window);
     LoadPlan plan = LoadPlan.create(jobCount, intervals[0], intervals[1], 0, 0, null, 0, seed);
-    List<String> ids = plan.items().stream().map(JobItem::getJobId).toList();
+    List<String> ids = plan.jobIds();
     Receipts receipts = new Receipts(ids);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("name", fileName(kind, jobCount, durationMs).replace(".json", ""));
@@ -271,7 +270,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
       if (nice != 0) {
         renice(List.of(Long.toString(dynalite.pid())));
       }
-      LoadtestCommand.batchPut(table, plan.items());
+      LoadtestCommand.batchPut(table, plan.jobs());
       long launched = System.currentTimeMillis();
       HostChild host =
           HostChild.start(

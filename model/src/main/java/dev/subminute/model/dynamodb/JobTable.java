@@ -1,35 +1,29 @@
 package dev.subminute.model.dynamodb;
 
-import com.google.common.base.Suppliers;
+import dev.subminute.model.Job;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
-import software.amazon.awssdk.enhanced.dynamodb.Expression;
-import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The jobs table. User attributes go through the enhanced client ({@link JobItem}, optimistic
- * locking on {@code version}); status attributes go through narrow update expressions that touch
+ * The jobs table. User attributes are written as {@link JobAttributes} gives them, under optimistic
+ * locking on {@code version}; status attributes go through narrow update expressions that touch
  * nothing else and never change {@code version}, so a status write can neither undo nor block a
- * user's write. Reads return raw items: the validator, not the mapper, judges what users wrote.
+ * user's write. Reads return raw items: the validator judges what users wrote.
  */
 public final class JobTable {
   public static final String DEFAULT_NAME = "subminute-jobs";
@@ -95,30 +89,10 @@ public final class JobTable {
 
   private final DynamoDbClient client;
   private final String tableName;
-  private final Supplier<DynamoDbTable<JobItem>> table;
 
   public JobTable(DynamoDbClient client, String tableName) {
     this.client = client;
     this.tableName = tableName;
-    this.table =
-        Suppliers.memoize(
-            () ->
-                DynamoDbEnhancedClient.builder()
-                    .dynamoDbClient(client)
-                    .build()
-                    .table(tableName, schema()));
-  }
-
-  /**
-   * The mapper of {@link JobItem}, built once, on first use: building it introspects the class and
-   * loads some hundred classes, which the raw-item paths (the {@code jobs} command) never need.
-   */
-  public static TableSchema<JobItem> schema() {
-    return Schema.JOB_ITEM;
-  }
-
-  private static final class Schema {
-    static final TableSchema<JobItem> JOB_ITEM = TableSchema.fromImmutableClass(JobItem.class);
   }
 
   public String name() {
@@ -134,32 +108,9 @@ public final class JobTable {
     Tables.createIfMissing(client, tableName, JOB_ID);
   }
 
-  public boolean exists() {
-    try {
-      client.describeTable(r -> r.tableName(tableName));
-      return true;
-    } catch (ResourceNotFoundException e) {
-      return false;
-    }
-  }
-
-  /** Writes a new job; false when an item with that jobId already exists. */
-  public boolean putIfAbsent(JobItem item) {
-    try {
-      table
-          .get()
-          .putItem(
-              r ->
-                  r.item(item.toBuilder().version(null).build())
-                      .conditionExpression(
-                          Expression.builder()
-                              .expression("attribute_not_exists(#id)")
-                              .putExpressionName("#id", JOB_ID)
-                              .build()));
-      return true;
-    } catch (ConditionalCheckFailedException e) {
-      return false;
-    }
+  /** Writes a new job at version 1; false when an item with that jobId already exists. */
+  public boolean putIfAbsent(Job job) {
+    return putIfAbsent(JobAttributes.of(job));
   }
 
   /**
@@ -189,12 +140,16 @@ public final class JobTable {
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
   }
 
-  /** The user attributes through the mapper; fails on items whose types the mapper rejects. */
-  public Optional<JobItem> getItem(String jobId) {
-    return Optional.ofNullable(
-        table
-            .get()
-            .getItem(r -> r.key(Key.builder().partitionValue(jobId).build()).consistentRead(true)));
+  /**
+   * The optimistic-locking version of a stored item; 0 when a raw client wrote none or no number.
+   */
+  public static long version(Map<String, AttributeValue> item) {
+    AttributeValue v = item.get(VERSION);
+    try {
+      return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** One page of raw items in key order of the scan, at most {@code limit}. */
@@ -221,27 +176,19 @@ public final class JobTable {
   }
 
   /**
-   * Replaces the user attributes of an existing job if nobody wrote it since {@code
-   * item.version()}; status attributes stay as they are.
+   * Replaces the user attributes of an existing job with those of {@code job} if nobody wrote it
+   * since {@code job.version()}; user attributes that {@code job} leaves at their default are
+   * removed, status attributes stay as they are.
    *
-   * @throws UserWriteConflictException when the version moved on
+   * @return the job's new version
+   * @throws UserWriteConflictException when the version moved on or the item is gone
    */
-  public JobItem update(JobItem item) {
-    try {
-      return table
-          .get()
-          .updateItem(
-              r ->
-                  r.item(item)
-                      .conditionExpression(
-                          Expression.builder()
-                              .expression("attribute_exists(#id)")
-                              .putExpressionName("#id", JOB_ID)
-                              .build()));
-    } catch (ConditionalCheckFailedException e) {
-      throw new UserWriteConflictException(
-          item.getJobId(), item.getVersion() == null ? 0 : item.getVersion());
-    }
+  public long replace(Job job) {
+    Map<String, AttributeValue> set = JobAttributes.of(job);
+    set.remove(JOB_ID);
+    Set<String> remove = new HashSet<>(USER_ATTRIBUTES);
+    remove.removeAll(set.keySet());
+    return setAttributes(job.jobId(), set, remove, job.version());
   }
 
   /**

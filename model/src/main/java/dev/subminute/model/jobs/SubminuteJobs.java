@@ -6,6 +6,7 @@ import dev.subminute.model.WorkerArns;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.dynamodb.StoredJob;
 import dev.subminute.model.dynamodb.UserWriteConflictException;
 import java.net.URI;
 import java.util.HashMap;
@@ -88,7 +89,7 @@ public final class SubminuteJobs {
   /** The job as stored, or empty. */
   public Optional<StoredJob> get(String jobId) {
     checkId(jobId);
-    return storage(() -> table.get(jobId)).map(StoredJob::new);
+    return storage(() -> table.get(jobId)).map(StoredJob::of);
   }
 
   /** The status the system wrote on the job. */
@@ -105,7 +106,7 @@ public final class SubminuteJobs {
       throw new JobsException.Invalid("limit " + limit + " must be 1 or more");
     }
     JobTable.Page page = storage(() -> table.list(limit, afterJobId));
-    return new Page(page.items().stream().map(StoredJob::new).toList(), page.nextJobId());
+    return new Page(page.items().stream().map(StoredJob::of).toList(), page.nextJobId());
   }
 
   /** Sets {@code running = false}: the timer stops within a second. */

@@ -5,6 +5,8 @@ import static dev.subminute.model.dynamodb.JobTable.LEASE_UNTIL;
 import static dev.subminute.model.dynamodb.JobTable.MISSED_TICKS;
 import static dev.subminute.model.dynamodb.JobTable.OWNER;
 import static dev.subminute.model.dynamodb.JobTable.TICKS;
+import static java.time.DayOfWeek.FRIDAY;
+import static java.time.DayOfWeek.MONDAY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,10 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.JobValidation;
 import dev.subminute.model.JobValidator;
+import dev.subminute.model.Misfire;
+import dev.subminute.model.Placement;
+import dev.subminute.model.ProfileRule;
 import dev.subminute.model.testing.SharedDynalite;
+import java.time.ZoneId;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,28 +42,18 @@ class JobTableTest {
     table = SharedDynalite.newTable("table");
   }
 
-  static JobItem job(String id) {
-    return JobItem.builder()
-        .jobId(id)
-        .workerArn("drift-probe")
-        .intervalMs(1000L)
-        .running(true)
-        .payload(Map.of("url", AttributeValue.fromS("http://127.0.0.1:1/x")))
-        .profile(List.of(ProfileRuleItem.of("MON-FRI", "08:00", "20:00", 500)))
-        .timezone("Europe/Berlin")
+  static Job job(String id) {
+    return Job.builder(id, "drift-probe", 1000)
+        .payloadJson("{\"url\":\"http://127.0.0.1:1/x\"}")
+        .profile(List.of(new ProfileRule(EnumSet.range(MONDAY, FRIDAY), 8 * 60, 20 * 60, 500)))
+        .timezone(ZoneId.of("Europe/Berlin"))
         .build();
-  }
-
-  @Test
-  void create_is_idempotent() {
-    table.createIfMissing();
-    assertTrue(table.exists());
   }
 
   @Test
   void put_if_absent_writes_once_and_the_item_validates() {
     assertTrue(table.putIfAbsent(job("a")));
-    assertFalse(table.putIfAbsent(job("a").toBuilder().intervalMs(5000L).build()));
+    assertFalse(table.putIfAbsent(job("a").toBuilder().intervalMs(5000).build()));
     Map<String, AttributeValue> raw = table.get("a").orElseThrow();
     assertEquals("1000", raw.get("intervalMs").n());
     assertEquals("1", raw.get("version").n());
@@ -90,15 +88,42 @@ class JobTableTest {
   }
 
   @Test
-  void user_update_with_a_stale_version_is_refused() {
+  void a_replace_with_a_stale_version_is_refused() {
     table.putIfAbsent(job("u"));
-    JobItem read = table.getItem("u").orElseThrow();
-    JobItem updated = table.update(read.toBuilder().intervalMs(250L).build());
-    assertEquals(2L, updated.getVersion());
+    Job read = valid(table.get("u").orElseThrow());
+    assertEquals(2, table.replace(read.toBuilder().intervalMs(250).build()));
     assertThrows(
         UserWriteConflictException.class,
-        () -> table.update(read.toBuilder().intervalMs(999L).build()));
+        () -> table.replace(read.toBuilder().intervalMs(999).build()));
     assertEquals("250", table.get("u").orElseThrow().get("intervalMs").n());
+  }
+
+  @Test
+  void a_replace_writes_every_user_attribute_and_removes_those_left_at_their_default() {
+    table.putIfAbsent(job("r2"));
+    Job read = valid(table.get("r2").orElseThrow());
+    Job replaced =
+        Job.builder("r2", "log", 300)
+            .running(false)
+            .misfire(Misfire.FIRE_ONCE)
+            .placement(Placement.DEDICATED)
+            .version(read.version())
+            .build();
+    assertEquals(2, table.replace(replaced));
+    Map<String, AttributeValue> item = table.get("r2").orElseThrow();
+    assertEquals(replaced.toBuilder().version(2).build(), valid(item));
+    assertEquals(
+        Set.of("jobId", "workerArn", "intervalMs", "running", "misfire", "placement", "version"),
+        item.keySet());
+  }
+
+  @Test
+  void a_replace_of_a_job_that_is_gone_is_refused() {
+    assertThrows(UserWriteConflictException.class, () -> table.replace(job("gone")));
+  }
+
+  private static Job valid(Map<String, AttributeValue> item) {
+    return assertInstanceOf(JobValidation.Valid.class, JobValidator.validate(item)).job();
   }
 
   @Test
@@ -129,7 +154,7 @@ class JobTableTest {
   @Test
   void status_writes_touch_only_status_and_never_block_a_user_write() {
     table.putIfAbsent(job("s"));
-    JobItem read = table.getItem("s").orElseThrow();
+    Job read = valid(table.get("s").orElseThrow());
     assertTrue(
         table.writeStatusAsOwner(
             "s",
@@ -141,7 +166,7 @@ class JobTableTest {
         table.writeStatusAsOwner(
             "s", "exec-1", 10_000, 2_000, new StatusUpdate(null, null, 1900L, 3, 0, 0, null)));
     // the user's optimistic update still holds: status writes did not move the version
-    table.update(read.toBuilder().intervalMs(2000L).build());
+    table.replace(read.toBuilder().intervalMs(2000).build());
     Map<String, AttributeValue> item = table.get("s").orElseThrow();
     JobStatusView status = JobStatusView.of(item);
     assertEquals(JobStatus.RUNNING, status.status());

@@ -12,6 +12,7 @@ import dev.subminute.model.JobValidation;
 import dev.subminute.model.dynamodb.DynamoClients;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
+import dev.subminute.model.dynamodb.StoredJob;
 import dev.subminute.model.testing.SharedDynalite;
 import java.net.URI;
 import java.util.ArrayList;

@@ -42,7 +42,7 @@ public final class SharedDynalite {
     return table;
   }
 
-  /** Writes an item as given, past the mapper and the validator: as another client may write it. */
+  /** Writes an item as given, past the codec and the validator: as another client may write it. */
   public static void putRaw(JobTable table, Map<String, AttributeValue> item) {
     table.client().putItem(r -> r.tableName(table.name()).item(item));
   }

@@ -2,13 +2,13 @@ package dev.subminute.controller.host.dynamodb;
 
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
-import dev.subminute.controller.dynamodb.DynamoJobStore;
+import dev.subminute.controller.host.HostJobView;
 import dev.subminute.controller.host.JobStatusSink;
 import dev.subminute.controller.host.StatusChange;
-import dev.subminute.controller.host.StoredJob;
 import dev.subminute.model.dynamodb.JobStatusView;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,12 +28,12 @@ public final class DynamoJobs implements JobStatusSink {
   }
 
   /**
-   * Raw items (as scanned) in the host's terms; items without a string jobId are skipped. An item
-   * whose user attributes did not change since the last call keeps its decision: validating
+   * Raw items (as scanned) as the host's views of them; items without a string jobId are skipped.
+   * An item whose user attributes did not change since the last call keeps its decision: validating
    * thousands of unchanged items (and their payloads) every scan would only make garbage.
    */
-  public synchronized List<StoredJob> storedJobs(List<Map<String, AttributeValue>> items) {
-    List<StoredJob> jobs = new ArrayList<>(items.size());
+  public synchronized List<HostJobView> views(List<Map<String, AttributeValue>> items) {
+    List<HostJobView> jobs = new ArrayList<>(items.size());
     Map<String, Decided> decided = new HashMap<>(items.size() * 2);
     for (Map<String, AttributeValue> item : items) {
       AttributeValue id = item.get(JobTable.JOB_ID);
@@ -44,11 +44,11 @@ public final class DynamoJobs implements JobStatusSink {
         JobDecision decision =
             before != null && before.user().equals(user)
                 ? before.decision()
-                : JobDecision.of(Optional.of(DynamoJobStore.item(item)), policy);
+                : JobDecision.of(Optional.of(StoredJob.of(item)), policy);
         decided.put(id.s(), new Decided(user, decision));
         JobStatusView status = JobStatusView.of(item);
         jobs.add(
-            new StoredJob(
+            new HostJobView(
                 id.s(), decision, status.status(), status.statusReason(), status.lastTickAt()));
       }
     }

@@ -2,11 +2,11 @@ package dev.subminute.controller.host.dynamodb;
 
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
-import dev.subminute.controller.dynamodb.DynamoJobStore;
 import dev.subminute.controller.host.Host;
 import dev.subminute.controller.host.JobEnding;
 import dev.subminute.controller.host.TaskTokens;
 import dev.subminute.model.dynamodb.JobTable;
+import dev.subminute.model.dynamodb.StoredJob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +38,11 @@ public final class ShardIndexFeed {
     for (int shard : host.heldShards()) {
       items.addAll(enrollments.shardItems(shard));
     }
-    host.offerItems(jobs.storedJobs(items));
+    host.offerItems(jobs.views(items));
     int ended = 0;
     for (Map<String, AttributeValue> item : items) {
       Optional<JobEnding> ending =
-          JobEnding.of(JobDecision.of(Optional.of(DynamoJobStore.item(item)), policy));
+          JobEnding.of(JobDecision.of(Optional.of(StoredJob.of(item)), policy));
       if (ending.isPresent()) {
         // the index carries no token: read it now, once per ended job
         String jobId = item.get(JobTable.JOB_ID).s();

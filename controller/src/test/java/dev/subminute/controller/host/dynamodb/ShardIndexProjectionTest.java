@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
+import dev.subminute.controller.host.HostJobView;
 import dev.subminute.controller.host.StatusChange;
-import dev.subminute.controller.host.StoredJob;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.util.HashMap;
@@ -108,7 +108,7 @@ class ShardIndexProjectionTest {
 
   /** What a host takes from an item: its decision and the status it compares before writing. */
   static List<Object> hostView(Map<String, AttributeValue> item) {
-    StoredJob job = new DynamoJobs(null, POLICY).storedJobs(List.of(item)).get(0);
+    HostJobView job = new DynamoJobs(null, POLICY).views(List.of(item)).get(0);
     return List.of(
         job.decision(), String.valueOf(job.status()), String.valueOf(job.statusReason()));
   }

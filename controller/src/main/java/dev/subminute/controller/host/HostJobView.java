@@ -4,9 +4,10 @@ import dev.subminute.controller.core.JobDecision;
 import dev.subminute.model.JobStatus;
 
 /**
- * A job's item as a host needs it: what it says to do, and what the system last wrote on it.
+ * A host's working view of a job's item, made afresh from each scan: what the item says to do, and
+ * what the system last wrote on it.
  *
  * @param lastTickAt the last planned instant recorded on the item, 0 if none
  */
-public record StoredJob(
+public record HostJobView(
     String jobId, JobDecision decision, JobStatus status, String statusReason, long lastTickAt) {}
