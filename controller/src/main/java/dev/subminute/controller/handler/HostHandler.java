@@ -104,10 +104,11 @@ public final class HostHandler implements RequestStreamHandler {
       TimeSource time) {
     this.settings = settings;
     this.store = new DynamoShardStore(dynamo, shardsTable);
-    DynamoJobs jobs = new DynamoJobs(new JobTable(dynamo, jobsTable), policy);
+    JobTable table = new JobTable(dynamo, jobsTable);
+    DynamoJobs jobs = new DynamoJobs(table, policy);
     this.feed =
         new ShardIndexFeed(
-            new Enrollments(dynamo, jobsTable), jobs, new SfnTaskTokens(sfn), policy);
+            new Enrollments(dynamo, jobsTable), jobs, table, new SfnTaskTokens(sfn), policy);
     this.outbox =
         new StatusOutbox(jobs, () -> Math.floorDiv(time.wallMicros(), 1_000), 4, "host-status");
     this.loop =

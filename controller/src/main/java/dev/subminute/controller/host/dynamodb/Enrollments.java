@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -148,22 +147,6 @@ public final class Enrollments {
       start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
     } while (start != null);
     return items;
-  }
-
-  /** The task token the job's execution is parked on, read consistently from the table. */
-  public Optional<String> taskToken(String jobId) {
-    AttributeValue token =
-        client
-            .getItem(
-                r ->
-                    r.tableName(tableName)
-                        .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
-                        .projectionExpression("#token")
-                        .expressionAttributeNames(Map.of("#token", TASK_TOKEN))
-                        .consistentRead(true))
-            .item()
-            .get(TASK_TOKEN);
-    return token == null || token.s() == null ? Optional.empty() : Optional.of(token.s());
   }
 
   /**
