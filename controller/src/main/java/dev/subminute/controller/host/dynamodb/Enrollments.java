@@ -1,10 +1,12 @@
 package dev.subminute.controller.host.dynamodb;
 
 import dev.subminute.model.dynamodb.JobTable;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -41,6 +43,9 @@ public final class Enrollments {
               Stream.of(JobTable.VERSION, JobTable.STATUS, JobTable.STATUS_REASON))
           .toList();
 
+  /** Tries of an enrollment refused by a lease that is gone when read after the refusal. */
+  private static final int ENROLL_ATTEMPTS = 3;
+
   private final DynamoDbClient client;
   private final String tableName;
 
@@ -66,9 +71,46 @@ public final class Enrollments {
 
   /**
    * Writes the enrollment (status attributes only), unless the item is gone or a dedicated
-   * controller holds a live lease on it: a job never runs in both placements at once.
+   * controller holds a live lease on it: a job never runs in both placements at once. A refusal is
+   * reported from a consistent read after it; if that read finds neither (the lease ran out or was
+   * released in between), the enrollment is tried again.
    */
   public Outcome enroll(String jobId, int shard, String execution, String taskToken, long nowMs) {
+    for (int attempt = 1; ; attempt++) {
+      Optional<Outcome> enrolled = tryEnroll(jobId, shard, execution, taskToken, nowMs);
+      if (enrolled.isPresent()) {
+        return enrolled.get();
+      }
+      Map<String, AttributeValue> item =
+          client
+              .getItem(
+                  r ->
+                      r.tableName(tableName)
+                          .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
+                          .consistentRead(true))
+              .item();
+      if (item == null || item.isEmpty()) {
+        return new Outcome(Outcome.Kind.GONE, null, null);
+      }
+      Optional<String> owner = liveOwner(item, nowMs);
+      if (owner.isPresent()) {
+        return new Outcome(Outcome.Kind.HELD_BY_DEDICATED, owner.get(), null);
+      }
+      if (attempt == ENROLL_ATTEMPTS) {
+        throw new IllegalStateException(
+            "The enrollment of job "
+                + jobId
+                + " was refused "
+                + ENROLL_ATTEMPTS
+                + " times by a dedicated lease that was gone when read: start the job again"
+                + " once its dedicated controller has let it go.");
+      }
+    }
+  }
+
+  /** The conditional write of the enrollment; empty when its condition refused it. */
+  private Optional<Outcome> tryEnroll(
+      String jobId, int shard, String execution, String taskToken, long nowMs) {
     Map<String, String> names = new HashMap<>();
     names.put("#id", JobTable.JOB_ID);
     names.put("#token", TASK_TOKEN);
@@ -105,22 +147,26 @@ public final class Enrollments {
           oldToken != null
               && oldToken.s() != null
               && (oldExecution == null || !execution.equals(oldExecution.s()));
-      return new Outcome(Outcome.Kind.ENROLLED, null, replaced ? oldToken.s() : null);
+      return Optional.of(new Outcome(Outcome.Kind.ENROLLED, null, replaced ? oldToken.s() : null));
     } catch (ConditionalCheckFailedException refused) {
-      Map<String, AttributeValue> item =
-          client
-              .getItem(
-                  r ->
-                      r.tableName(tableName)
-                          .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
-                          .consistentRead(true))
-              .item();
-      if (item == null || item.isEmpty()) {
-        return new Outcome(Outcome.Kind.GONE, null, null);
-      }
-      AttributeValue owner = item.get(JobTable.OWNER);
-      return new Outcome(Outcome.Kind.HELD_BY_DEDICATED, owner == null ? null : owner.s(), null);
+      return Optional.empty();
     }
+  }
+
+  /**
+   * The dedicated controller whose lease on the item is live at {@code nowMs}: the negation of
+   * {@link JobTable#NOT_HELD}.
+   */
+  private static Optional<String> liveOwner(Map<String, AttributeValue> item, long nowMs) {
+    AttributeValue owner = item.get(JobTable.OWNER);
+    AttributeValue lease = item.get(JobTable.LEASE_UNTIL);
+    boolean live =
+        owner != null
+            && owner.s() != null
+            && lease != null
+            && lease.n() != null
+            && new BigDecimal(lease.n()).compareTo(BigDecimal.valueOf(nowMs)) >= 0;
+    return live ? Optional.of(owner.s()) : Optional.empty();
   }
 
   /**
