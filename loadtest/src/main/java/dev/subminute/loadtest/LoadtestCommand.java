@@ -32,8 +32,6 @@ import org.HdrHistogram.HistogramLogWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * {@code subminute loadtest}: N drift-probe jobs written through the real table and run on the
@@ -523,22 +521,13 @@ public final class LoadtestCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Writes the items through the table in batches of 25, retrying what was left unprocessed. */
-  public static void batchPut(JobTable table, List<JobItem> items) {
-    for (int i = 0; i < items.size(); i += 25) {
-      List<WriteRequest> batch = new ArrayList<>();
-      for (JobItem item : items.subList(i, Math.min(items.size(), i + 25))) {
-        Map<String, AttributeValue> map =
-            new LinkedHashMap<>(JobTable.schema().itemToMap(item, true));
-        batch.add(
-            WriteRequest.builder().putRequest(PutRequest.builder().item(map).build()).build());
-      }
-      Map<String, List<WriteRequest>> pending = Map.of(table.name(), batch);
-      while (!pending.isEmpty()) {
-        Map<String, List<WriteRequest>> request = pending;
-        pending = table.client().batchWriteItem(r -> r.requestItems(request)).unprocessedItems();
-      }
+  /** Writes the items through the table in batches of 25. */
+  public static void batchPut(JobTable table, List<JobItem> items) throws InterruptedException {
+    List<Map<String, AttributeValue>> maps = new ArrayList<>(items.size());
+    for (JobItem item : items) {
+      maps.add(JobTable.schema().itemToMap(item, true));
     }
+    table.putAll(maps);
   }
 
   private void writeReports(

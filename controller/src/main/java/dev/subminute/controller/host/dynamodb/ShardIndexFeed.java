@@ -7,6 +7,7 @@ import dev.subminute.controller.host.Host;
 import dev.subminute.controller.host.JobEnding;
 import dev.subminute.controller.host.StoredJob;
 import dev.subminute.controller.host.TaskTokens;
+import dev.subminute.model.dynamodb.Enrollments;
 import dev.subminute.model.dynamodb.JobTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,13 +28,8 @@ public final class ShardIndexFeed {
   private final TaskTokens tokens;
   private final WorkerPolicy policy;
 
-  public ShardIndexFeed(
-      Enrollments enrollments,
-      DynamoJobs jobs,
-      JobTable table,
-      TaskTokens tokens,
-      WorkerPolicy policy) {
-    this.enrollments = enrollments;
+  public ShardIndexFeed(JobTable table, DynamoJobs jobs, TaskTokens tokens, WorkerPolicy policy) {
+    this.enrollments = new Enrollments(table);
     this.jobs = jobs;
     this.table = table;
     this.tokens = tokens;

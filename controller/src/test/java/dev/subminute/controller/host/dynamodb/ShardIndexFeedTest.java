@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.host.JobEnding;
+import dev.subminute.model.dynamodb.Enrollments;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.util.LinkedHashMap;
@@ -42,13 +43,12 @@ class ShardIndexFeedTest {
     String tableName = "jobs-feed-" + System.nanoTime();
     ShardIndexProjectionTest.createWithShardIndex(dynamo, tableName);
     table = new JobTable(dynamo, tableName);
-    enrollments = new Enrollments(dynamo, tableName);
+    enrollments = new Enrollments(table);
     completed = new LinkedHashMap<>();
     feed =
         new ShardIndexFeed(
-            enrollments,
-            new DynamoJobs(table, POLICY),
             table,
+            new DynamoJobs(table, POLICY),
             (token, ending) -> completed.put(token, ending) == null,
             POLICY);
     dynamo.putItem(

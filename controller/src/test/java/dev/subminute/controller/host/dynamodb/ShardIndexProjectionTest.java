@@ -9,6 +9,7 @@ import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.host.StatusChange;
 import dev.subminute.controller.host.StoredJob;
+import dev.subminute.model.dynamodb.Enrollments;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.util.HashMap;
@@ -47,7 +48,7 @@ class ShardIndexProjectionTest {
     dynamo = SharedDynalite.client();
     tableName = "jobs-projection-" + System.nanoTime();
     createWithShardIndex(dynamo, tableName);
-    enrollments = new Enrollments(dynamo, tableName);
+    enrollments = new Enrollments(new JobTable(dynamo, tableName));
   }
 
   /** Creates a jobs table with the shard index the stack creates, and waits until it exists. */

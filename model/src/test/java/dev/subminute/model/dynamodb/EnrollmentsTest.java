@@ -1,12 +1,10 @@
-package dev.subminute.controller.host.dynamodb;
+package dev.subminute.model.dynamodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.subminute.model.JobStatus;
-import dev.subminute.model.dynamodb.JobTable;
-import dev.subminute.model.dynamodb.StatusUpdate;
 import dev.subminute.model.testing.SharedDynalite;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +58,9 @@ class EnrollmentsTest {
     assertTrue(takeLease());
     Enrollments enrollments =
         new Enrollments(
-            new Interleaved(SharedDynalite.client(), () -> {}, this::releaseLease), table.name());
+            new JobTable(
+                new Interleaved(SharedDynalite.client(), () -> {}, this::releaseLease),
+                table.name()));
 
     Enrollments.Outcome outcome = enrollments.enroll("j", 3, "j-abc", "token-1", NOW);
 
@@ -71,8 +71,7 @@ class EnrollmentsTest {
   @Test
   void a_live_lease_found_again_after_the_refusal_names_its_owner() {
     assertTrue(takeLease());
-    Enrollments.Outcome outcome =
-        new Enrollments(SharedDynalite.client(), table.name()).enroll("j", 3, "j-abc", "t", NOW);
+    Enrollments.Outcome outcome = new Enrollments(table).enroll("j", 3, "j-abc", "t", NOW);
     assertEquals(
         new Enrollments.Outcome(Enrollments.Outcome.Kind.HELD_BY_DEDICATED, "j-dedicated", null),
         outcome);
@@ -82,8 +81,9 @@ class EnrollmentsTest {
   void a_lease_taken_and_released_around_every_attempt_fails_the_enrollment_with_why() {
     Enrollments enrollments =
         new Enrollments(
-            new Interleaved(SharedDynalite.client(), this::takeLease, this::releaseLease),
-            table.name());
+            new JobTable(
+                new Interleaved(SharedDynalite.client(), this::takeLease, this::releaseLease),
+                table.name()));
 
     IllegalStateException e =
         assertThrows(

@@ -1,6 +1,5 @@
-package dev.subminute.controller.host.dynamodb;
+package dev.subminute.model.dynamodb;
 
-import dev.subminute.model.dynamodb.JobTable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,10 +15,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * A shared job's enrollment on its own item: the parked execution's task token, the execution's
- * name and the job's shard. The {@code shard} attribute keys the table's shard index, so a host
- * learns the items of the shards it holds with one Query per shard, and an item is in the index
- * exactly while an execution is parked on it.
+ * The shard-index part of the jobs table's door, beside {@link JobTable}: a shared job's enrollment
+ * on its own item (the parked execution's task token, the execution's name and the job's shard).
+ * The {@code shard} attribute keys the table's shard index, so a host learns the items of the
+ * shards it holds with one Query per shard, and an item is in the index exactly while an execution
+ * is parked on it.
  */
 public final class Enrollments {
   public static final String TASK_TOKEN = JobTable.TASK_TOKEN;
@@ -49,9 +49,9 @@ public final class Enrollments {
   private final DynamoDbClient client;
   private final String tableName;
 
-  public Enrollments(DynamoDbClient client, String tableName) {
-    this.client = client;
-    this.tableName = tableName;
+  public Enrollments(JobTable table) {
+    this.client = table.client();
+    this.tableName = table.name();
   }
 
   /**
