@@ -72,7 +72,7 @@ class RuntimeKilledIT {
     try {
       for (int i = 0; i < 3; i++) {
         int n = i;
-        jobs.client()
+        SharedDynalite.client()
             .putItem(
                 r ->
                     r.tableName(table)
@@ -180,7 +180,7 @@ class RuntimeKilledIT {
       int count = 20;
       for (int i = 0; i < count; i++) {
         int n = i;
-        jobs.client()
+        SharedDynalite.client()
             .putItem(
                 r ->
                     r.tableName(table)

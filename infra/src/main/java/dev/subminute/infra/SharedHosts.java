@@ -55,9 +55,9 @@ import software.constructs.Construct;
 public final class SharedHosts extends Construct {
   /**
    * What the shard index carries besides its keys: the attributes a host reads every second (the
-   * controller's {@code Enrollments.SHARD_INDEX_ATTRIBUTES}, which a test holds this to). Not the
-   * task token nor the counts the hosts flush, so flushes write the table alone and the Query reads
-   * a few hundred bytes per job.
+   * {@code Enrollments.SHARD_INDEX_ATTRIBUTES} of the jobs table's door, which a test holds this
+   * to). Not the task token nor the counts the hosts flush, so flushes write the table alone and
+   * the Query reads a few hundred bytes per job.
    */
   static final List<String> SHARD_INDEX_ATTRIBUTES =
       List.of(

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.subminute.controller.host.dynamodb.Enrollments;
+import dev.subminute.model.dynamodb.Enrollments;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

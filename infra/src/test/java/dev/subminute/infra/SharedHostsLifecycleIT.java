@@ -16,7 +16,6 @@ import dev.subminute.controller.handler.StarterHandler;
 import dev.subminute.controller.handler.StoppedExecutionHandler;
 import dev.subminute.controller.host.HostConfig;
 import dev.subminute.controller.host.dynamodb.DynamoShardStore;
-import dev.subminute.controller.host.dynamodb.Enrollments;
 import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.controller.sfn.SfnExecutions;
 import dev.subminute.controller.sfn.SfnSharedExecutions;
@@ -24,6 +23,7 @@ import dev.subminute.controller.sfn.SfnTaskTokens;
 import dev.subminute.controller.testing.MotoServer;
 import dev.subminute.controller.time.SystemTimeSource;
 import dev.subminute.model.dynalite.DynaliteServer;
+import dev.subminute.model.dynamodb.Enrollments;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.net.URI;
@@ -131,7 +131,7 @@ class SharedHostsLifecycleIT {
     createJobsTableWithShardIndex(jobsTable, shardIndexProjection(template));
     String shardsTable = DynamoShardStore.tableFor(jobsTable);
     new DynamoShardStore(dynamo, shardsTable).createIfMissing();
-    Enrollments enrollments = new Enrollments(dynamo, jobsTable);
+    Enrollments enrollments = new Enrollments(new JobTable(dynamo, jobsTable));
 
     EnrollHandler enroll =
         new EnrollHandler(
@@ -411,7 +411,7 @@ class SharedHostsLifecycleIT {
     awaitTicks("routed-shared", 3);
     await(() -> item("routed-shared").containsKey("status"), 10_000, "the host's RUNNING status");
     Map<String, AttributeValue> indexed =
-        new Enrollments(dynamo, jobsTable)
+        new Enrollments(new JobTable(dynamo, jobsTable))
             .shardItems(Integer.parseInt(enrolled.get(Enrollments.SHARD).n())).stream()
                 .filter(i -> i.get("jobId").s().equals("routed-shared"))
                 .findFirst()

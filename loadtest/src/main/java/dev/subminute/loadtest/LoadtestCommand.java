@@ -32,8 +32,6 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * {@code subminute loadtest}: N drift-probe jobs written through the real table and run on the
@@ -523,22 +521,9 @@ public final class LoadtestCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Writes the jobs through the table in batches of 25, retrying what was left unprocessed. */
-  public static void batchPut(JobTable table, List<Job> jobs) {
-    for (int i = 0; i < jobs.size(); i += 25) {
-      List<WriteRequest> batch = new ArrayList<>();
-      for (Job job : jobs.subList(i, Math.min(jobs.size(), i + 25))) {
-        batch.add(
-            WriteRequest.builder()
-                .putRequest(PutRequest.builder().item(JobAttributes.of(job)).build())
-                .build());
-      }
-      Map<String, List<WriteRequest>> pending = Map.of(table.name(), batch);
-      while (!pending.isEmpty()) {
-        Map<String, List<WriteRequest>> request = pending;
-        pending = table.client().batchWriteItem(r -> r.requestItems(request)).unprocessedItems();
-      }
-    }
+  /** Writes the jobs through the table in batches of 25. */
+  public static void batchPut(JobTable table, List<Job> jobs) throws InterruptedException {
+    table.putAll(jobs.stream().map(JobAttributes::of).toList());
   }
 
   private void writeReports(

@@ -200,8 +200,10 @@ class FaultsTest {
     cleanup.add(() -> dynalite[0].close());
     String table = newTable();
     LocalRuntime runtime = runtime(dynalite[0].endpoint(), table, 60_000);
+    DynamoDbClient writer = DynamoClients.local(dynalite[0].endpoint());
+    cleanup.add(writer::close);
     for (int i = 0; i < 3; i++) {
-      putRaw(runtime.table().client(), table, "steady-" + i, DriftProbe.NAME, 100 + 100L * i);
+      putRaw(writer, table, "steady-" + i, DriftProbe.NAME, 100 + 100L * i);
     }
     Await.until(
         "all ticking",
@@ -271,7 +273,12 @@ class FaultsTest {
     LocalRuntime first =
         runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 2_000);
     for (int i = 0; i < 3; i++) {
-      putRaw(first.table().client(), table, "phoenix-" + i, DriftProbe.NAME, 200);
+      putRaw(
+          dev.subminute.model.testing.SharedDynalite.client(),
+          table,
+          "phoenix-" + i,
+          DriftProbe.NAME,
+          200);
     }
     Await.until("ticking", 10_000, () -> receipts.size() > 30);
     JobTable check = new JobTable(dev.subminute.model.testing.SharedDynalite.client(), table);
@@ -318,7 +325,12 @@ class FaultsTest {
     LocalRuntime a = runtime(endpoint, table, 2_000);
     LocalRuntime b = runtime(endpoint, table, 2_000);
     for (int i = 0; i < 10; i++) {
-      putRaw(a.table().client(), table, "shared-" + i, DriftProbe.NAME, 250);
+      putRaw(
+          dev.subminute.model.testing.SharedDynalite.client(),
+          table,
+          "shared-" + i,
+          DriftProbe.NAME,
+          250);
     }
     Await.until(
         "all ticking",
@@ -388,11 +400,13 @@ class FaultsTest {
     String table = newTable();
     LocalRuntime runtime =
         runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 2_000);
-    putRaw(runtime.table().client(), table, "probe", DriftProbe.NAME, 100);
+    putRaw(
+        dev.subminute.model.testing.SharedDynalite.client(), table, "probe", DriftProbe.NAME, 100);
     for (int i = 0; i < 20; i++) {
-      putRaw(runtime.table().client(), table, "hang-" + i, "hang", 100);
-      putRaw(runtime.table().client(), table, "slow-" + i, "slow", 100);
-      putRaw(runtime.table().client(), table, "throw-" + i, "thrower", 100);
+      putRaw(dev.subminute.model.testing.SharedDynalite.client(), table, "hang-" + i, "hang", 100);
+      putRaw(dev.subminute.model.testing.SharedDynalite.client(), table, "slow-" + i, "slow", 100);
+      putRaw(
+          dev.subminute.model.testing.SharedDynalite.client(), table, "throw-" + i, "thrower", 100);
     }
     // 300 ticks: the p99 then leaves out the three worst, not only the single worst
     Await.until("probe ticks", 60_000, () -> of("probe").size() >= 300);
@@ -418,7 +432,7 @@ class FaultsTest {
     String table = newTable();
     LocalRuntime runtime =
         runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 3_000);
-    DynamoDbClient client = runtime.table().client();
+    DynamoDbClient client = dev.subminute.model.testing.SharedDynalite.client();
     for (int i = 0; i < 100; i++) {
       putRaw(client, table, "good-" + i, DriftProbe.NAME, 500);
     }
@@ -503,9 +517,7 @@ class FaultsTest {
     LocalRuntime runtime =
         runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 3_000);
     String big = "x".repeat(390_000);
-    runtime
-        .table()
-        .client()
+    dev.subminute.model.testing.SharedDynalite.client()
         .putItem(
             r ->
                 r.tableName(table)
@@ -521,7 +533,8 @@ class FaultsTest {
                             AttributeValue.fromBool(true),
                             "payload",
                             AttributeValue.fromM(Map.of("blob", AttributeValue.fromS(big))))));
-    putRaw(runtime.table().client(), table, "light", DriftProbe.NAME, 100);
+    putRaw(
+        dev.subminute.model.testing.SharedDynalite.client(), table, "light", DriftProbe.NAME, 100);
     Await.until("both ticking", 20_000, () -> of("heavy").size() >= 20 && of("light").size() >= 40);
     of("heavy").forEach(r -> assertEquals(0, r.plannedAt() % 200, "off the grid: " + r));
     String timing = assertTimely("the job beside the heavy one", of("light"));
@@ -537,7 +550,12 @@ class FaultsTest {
     String table = newTable();
     LocalRuntime runtime =
         runtime(dev.subminute.model.testing.SharedDynalite.server().endpoint(), table, 1_000);
-    putRaw(runtime.table().client(), table, "contended", DriftProbe.NAME, 100);
+    putRaw(
+        dev.subminute.model.testing.SharedDynalite.client(),
+        table,
+        "contended",
+        DriftProbe.NAME,
+        100);
     Await.until("ticking", 10_000, () -> of("contended").size() > 5);
     ExecutorService editors = Executors.newFixedThreadPool(10);
     List<Future<Long>> edits = new ArrayList<>();

@@ -111,7 +111,7 @@ class LocalRuntimeEndToEndTest {
                 "intervalMs", AttributeValue.fromN(Long.toString(interval)),
                 "running", AttributeValue.fromBool(true)));
     item.putAll(extra);
-    table.client().putItem(r -> r.tableName(tableName).item(item));
+    SharedDynalite.client().putItem(r -> r.tableName(tableName).item(item));
   }
 
   List<DriftProbe.Receipt> receiptsOf(String jobId) {

@@ -22,8 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Runtimes sharing one table through shard leases: jobs spread over them, move when one joins or
@@ -58,27 +56,17 @@ class SharedHostsTest {
     return runtime;
   }
 
-  void batchPut(JobTable table, int jobs, long intervalMs) {
-    List<WriteRequest> batch = new ArrayList<>();
+  void batchPut(JobTable table, int jobs, long intervalMs) throws InterruptedException {
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
     for (int i = 0; i < jobs; i++) {
-      batch.add(
-          WriteRequest.builder()
-              .putRequest(
-                  PutRequest.builder()
-                      .item(
-                          Map.of(
-                              "jobId", AttributeValue.fromS("job-" + i),
-                              "workerArn", AttributeValue.fromS(DriftProbe.NAME),
-                              "intervalMs", AttributeValue.fromN(Long.toString(intervalMs)),
-                              "running", AttributeValue.fromBool(true)))
-                      .build())
-              .build());
-      if (batch.size() == 25 || i == jobs - 1) {
-        List<WriteRequest> page = List.copyOf(batch);
-        table.client().batchWriteItem(r -> r.requestItems(Map.of(tableName, page)));
-        batch.clear();
-      }
+      items.add(
+          Map.of(
+              "jobId", AttributeValue.fromS("job-" + i),
+              "workerArn", AttributeValue.fromS(DriftProbe.NAME),
+              "intervalMs", AttributeValue.fromN(Long.toString(intervalMs)),
+              "running", AttributeValue.fromBool(true)));
     }
+    table.putAll(items);
   }
 
   /** Per job, the instants of its grid in [from, to) that no worker received. */

@@ -7,8 +7,8 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import dev.subminute.controller.host.JobEnding;
 import dev.subminute.controller.host.TaskTokens;
-import dev.subminute.controller.host.dynamodb.Enrollments;
 import dev.subminute.controller.sfn.SfnTaskTokens;
+import dev.subminute.model.dynamodb.JobTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +39,7 @@ public final class DeletedJobsHandler
         continue;
       }
       Map<String, AttributeValue> old = record.getDynamodb().getOldImage();
-      AttributeValue token = old == null ? null : old.get(Enrollments.TASK_TOKEN);
+      AttributeValue token = old == null ? null : old.get(JobTable.TASK_TOKEN);
       if (token == null || token.getS() == null) {
         continue;
       }

@@ -8,10 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.subminute.controller.host.JobEnding;
 import dev.subminute.controller.host.Shards;
 import dev.subminute.controller.host.TaskTokens;
-import dev.subminute.controller.host.dynamodb.Enrollments;
 import dev.subminute.controller.sfn.SfnTaskTokens;
 import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.dynamodb.DynamoClients;
+import dev.subminute.model.dynamodb.Enrollments;
+import dev.subminute.model.dynamodb.JobTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,7 +37,7 @@ public final class EnrollHandler implements RequestStreamHandler {
 
   public EnrollHandler() {
     this(
-        new Enrollments(DynamoClients.aws(), HostEnvironment.required("TABLE_NAME")),
+        new Enrollments(new JobTable(DynamoClients.aws(), HostEnvironment.required("TABLE_NAME"))),
         new SfnTaskTokens(SfnClient.create()),
         Integer.parseInt(HostEnvironment.required("SHARDS")),
         WallClock.SYSTEM);

@@ -18,7 +18,6 @@ import dev.subminute.controller.host.ShardStore;
 import dev.subminute.controller.host.StatusOutbox;
 import dev.subminute.controller.host.dynamodb.DynamoJobs;
 import dev.subminute.controller.host.dynamodb.DynamoShardStore;
-import dev.subminute.controller.host.dynamodb.Enrollments;
 import dev.subminute.controller.host.dynamodb.ShardIndexFeed;
 import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.controller.sfn.SfnTaskTokens;
@@ -104,10 +103,9 @@ public final class HostHandler implements RequestStreamHandler {
       TimeSource time) {
     this.settings = settings;
     this.store = new DynamoShardStore(dynamo, shardsTable);
-    DynamoJobs jobs = new DynamoJobs(new JobTable(dynamo, jobsTable), policy);
-    this.feed =
-        new ShardIndexFeed(
-            new Enrollments(dynamo, jobsTable), jobs, new SfnTaskTokens(sfn), policy);
+    JobTable table = new JobTable(dynamo, jobsTable);
+    DynamoJobs jobs = new DynamoJobs(table, policy);
+    this.feed = new ShardIndexFeed(table, jobs, new SfnTaskTokens(sfn), policy);
     this.outbox =
         new StatusOutbox(jobs, () -> Math.floorDiv(time.wallMicros(), 1_000), 4, "host-status");
     this.loop =

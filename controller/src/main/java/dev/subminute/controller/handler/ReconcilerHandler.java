@@ -14,11 +14,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -129,23 +129,9 @@ public final class ReconcilerHandler implements RequestHandler<Map<String, Objec
     if (!(jobId instanceof String id)) {
       return "a failed event without a jobId: " + requestContext;
     }
-    try {
-      table
-          .client()
-          .updateItem(
-              r ->
-                  r.tableName(table.name())
-                      .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(id)))
-                      .updateExpression("ADD failedTicks :one SET updatedAt = :now")
-                      .conditionExpression("attribute_exists(jobId)")
-                      .expressionAttributeValues(
-                          Map.of(
-                              ":one", AttributeValue.fromN("1"),
-                              ":now", AttributeValue.fromS(java.time.Instant.now().toString()))));
-      return "failed tick of " + id + " counted: " + requestContext;
-    } catch (ConditionalCheckFailedException gone) {
-      return "failed tick of " + id + ", a job that is gone: " + requestContext;
-    }
+    return table.countFailedTick(id, Instant.now())
+        ? "failed tick of " + id + " counted: " + requestContext
+        : "failed tick of " + id + ", a job that is gone: " + requestContext;
   }
 
   /** Creates the job, or sets the worker, interval and running of the one the table kept. */

@@ -4,9 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.subminute.controller.host.dynamodb.Enrollments;
 import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.dynamodb.DynamoClients;
+import dev.subminute.model.dynamodb.Enrollments;
+import dev.subminute.model.dynamodb.JobTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,7 +26,7 @@ public final class StoppedExecutionHandler implements RequestStreamHandler {
 
   public StoppedExecutionHandler() {
     this(
-        new Enrollments(DynamoClients.aws(), HostEnvironment.required("TABLE_NAME")),
+        new Enrollments(new JobTable(DynamoClients.aws(), HostEnvironment.required("TABLE_NAME"))),
         WallClock.SYSTEM);
   }
 

@@ -48,8 +48,7 @@ class ReconcilerTest {
   }
 
   void setPlacement(String id, String placement) {
-    table
-        .client()
+    SharedDynalite.client()
         .updateItem(
             r ->
                 r.tableName(table.name())
@@ -101,8 +100,7 @@ class ReconcilerTest {
   @Test
   void a_job_enrolled_on_the_shared_hosts_gets_no_execution_of_either_placement() {
     put("shared", true);
-    table
-        .client()
+    SharedDynalite.client()
         .updateItem(
             r ->
                 r.tableName(table.name())

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.host.JobEnding;
-import dev.subminute.controller.host.dynamodb.Enrollments;
 import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
+import dev.subminute.model.dynamodb.Enrollments;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StatusUpdate;
 import dev.subminute.model.testing.SharedDynalite;
@@ -35,7 +35,7 @@ class EnrollHandlerTest {
     completed = new LinkedHashMap<>();
     handler =
         new EnrollHandler(
-            new Enrollments(table.client(), table.name()),
+            new Enrollments(table),
             (token, ending) -> completed.put(token, ending) == null,
             8,
             () -> NOW);

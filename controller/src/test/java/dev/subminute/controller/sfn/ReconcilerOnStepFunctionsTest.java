@@ -33,8 +33,6 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -111,30 +109,18 @@ class ReconcilerOnStepFunctionsTest {
                 .build(),
             "jobs-reconcile-10000");
     table.createIfMissing();
-    List<WriteRequest> puts = new ArrayList<>();
+    List<Map<String, AttributeValue>> puts = new ArrayList<>();
     for (int i = 0; i < JOBS; i++) {
-      puts.add(
-          WriteRequest.builder()
-              .putRequest(PutRequest.builder().item(parkedItem(jobId(i))).build())
-              .build());
+      puts.add(parkedItem(jobId(i)));
     }
     puts.add(
-        WriteRequest.builder()
-            .putRequest(
-                PutRequest.builder()
-                    .item(
-                        Map.of(
-                            "jobId", AttributeValue.fromS("new-job"),
-                            "workerArn", AttributeValue.fromS("log"),
-                            "intervalMs", AttributeValue.fromN("1000"),
-                            "running", AttributeValue.fromBool(true),
-                            "placement", AttributeValue.fromS("DEDICATED")))
-                    .build())
-            .build());
-    for (int from = 0; from < puts.size(); from += 25) {
-      List<WriteRequest> batch = puts.subList(from, Math.min(from + 25, puts.size()));
-      table.client().batchWriteItem(r -> r.requestItems(Map.of(table.name(), batch)));
-    }
+        Map.of(
+            "jobId", AttributeValue.fromS("new-job"),
+            "workerArn", AttributeValue.fromS("log"),
+            "intervalMs", AttributeValue.fromN("1000"),
+            "running", AttributeValue.fromBool(true),
+            "placement", AttributeValue.fromS("DEDICATED")));
+    table.putAll(puts);
     ExecutorService starts = Executors.newFixedThreadPool(16);
     try {
       starts.invokeAll(

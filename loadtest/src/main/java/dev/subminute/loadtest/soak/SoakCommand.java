@@ -27,8 +27,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Long runs of the embedded runtime under what a careless user does, each ending in a verdict:
@@ -247,39 +245,19 @@ public final class SoakCommand implements Callable<Integer> {
 
   /** Writes every job in batches of 25; returns when the last batch was stored. */
   private long putJobs(JobTable table, String url) throws InterruptedException {
-    List<WriteRequest> batch = new ArrayList<>();
+    List<Map<String, AttributeValue>> items = new ArrayList<>(jobs);
     long began = System.currentTimeMillis();
     for (int i = 0; i < jobs; i++) {
-      batch.add(
-          WriteRequest.builder()
-              .putRequest(
-                  PutRequest.builder()
-                      .item(
-                          Map.of(
-                              "jobId", AttributeValue.fromS("soak-" + i),
-                              "workerArn", AttributeValue.fromS(HttpPoll.NAME),
-                              "intervalMs", AttributeValue.fromN("1000"),
-                              "offsetMs", AttributeValue.fromN(aligned ? "0" : offsetMs(i)),
-                              "running", AttributeValue.fromBool(true),
-                              "payload",
-                                  AttributeValue.fromM(Map.of("url", AttributeValue.fromS(url)))))
-                      .build())
-              .build());
-      if (batch.size() == 25 || i == jobs - 1) {
-        Map<String, List<WriteRequest>> page = Map.of(table.name(), List.copyOf(batch));
-        for (int attempt = 1; !page.isEmpty(); attempt++) {
-          if (attempt > 10) {
-            throw new IllegalStateException("dynalite kept refusing a batch of 25 jobs");
-          }
-          Map<String, List<WriteRequest>> request = page;
-          page = table.client().batchWriteItem(r -> r.requestItems(request)).unprocessedItems();
-          if (!page.isEmpty()) {
-            Thread.sleep(50L * attempt);
-          }
-        }
-        batch.clear();
-      }
+      items.add(
+          Map.of(
+              "jobId", AttributeValue.fromS("soak-" + i),
+              "workerArn", AttributeValue.fromS(HttpPoll.NAME),
+              "intervalMs", AttributeValue.fromN("1000"),
+              "offsetMs", AttributeValue.fromN(aligned ? "0" : offsetMs(i)),
+              "running", AttributeValue.fromBool(true),
+              "payload", AttributeValue.fromM(Map.of("url", AttributeValue.fromS(url)))));
     }
+    table.putAll(items);
     long ended = System.currentTimeMillis();
     writeMs = ended - began;
     System.out.printf(

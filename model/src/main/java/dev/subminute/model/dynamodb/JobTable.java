@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The jobs table. User attributes are written as {@link JobAttributes} gives them, under optimistic
@@ -99,7 +100,8 @@ public final class JobTable {
     return tableName;
   }
 
-  public DynamoDbClient client() {
+  /** For the door's shard-index part ({@link Enrollments}) only: callers go through the door. */
+  DynamoDbClient client() {
     return client;
   }
 
@@ -451,6 +453,55 @@ public final class JobTable {
       } catch (ConditionalCheckFailedException e) {
         return false;
       }
+    }
+  }
+
+  /**
+   * Writes raw items as given (past the mapper and the validator, replacing any item of the same
+   * jobId), 25 to a batch, retrying what the table leaves unprocessed after a growing pause.
+   *
+   * @throws IllegalStateException when a batch is still unprocessed after 10 tries
+   */
+  public void putAll(List<Map<String, AttributeValue>> items) throws InterruptedException {
+    for (int i = 0; i < items.size(); i += 25) {
+      List<WriteRequest> batch = new ArrayList<>();
+      for (Map<String, AttributeValue> item : items.subList(i, Math.min(items.size(), i + 25))) {
+        batch.add(WriteRequest.builder().putRequest(r -> r.item(item)).build());
+      }
+      Map<String, List<WriteRequest>> pending = Map.of(tableName, batch);
+      for (int attempt = 1; !pending.isEmpty(); attempt++) {
+        if (attempt > 10) {
+          throw new IllegalStateException(
+              "The table " + tableName + " kept refusing a batch of 25 items: is it throttled?");
+        }
+        Map<String, List<WriteRequest>> request = pending;
+        pending = client.batchWriteItem(r -> r.requestItems(request)).unprocessedItems();
+        if (!pending.isEmpty()) {
+          Thread.sleep(50L * attempt);
+        }
+      }
+    }
+  }
+
+  /**
+   * Counts a failed or expired worker event on its job's item, as {@code failedTicks}, a status
+   * attribute; false if the job is gone.
+   */
+  public boolean countFailedTick(String jobId, Instant now) {
+    try {
+      client.updateItem(
+          r ->
+              r.tableName(tableName)
+                  .key(key(jobId))
+                  .updateExpression("ADD failedTicks :one SET updatedAt = :now")
+                  .conditionExpression("attribute_exists(jobId)")
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":one", AttributeValue.fromN("1"),
+                          ":now", AttributeValue.fromS(now.toString()))));
+      return true;
+    } catch (ConditionalCheckFailedException gone) {
+      return false;
     }
   }
 }

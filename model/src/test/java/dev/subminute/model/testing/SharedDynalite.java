@@ -44,6 +44,6 @@ public final class SharedDynalite {
 
   /** Writes an item as given, past the codec and the validator: as another client may write it. */
   public static void putRaw(JobTable table, Map<String, AttributeValue> item) {
-    table.client().putItem(r -> r.tableName(table.name()).item(item));
+    client().putItem(r -> r.tableName(table.name()).item(item));
   }
 }

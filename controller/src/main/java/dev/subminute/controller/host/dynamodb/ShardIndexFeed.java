@@ -3,8 +3,10 @@ package dev.subminute.controller.host.dynamodb;
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.host.Host;
+import dev.subminute.controller.host.HostJobView;
 import dev.subminute.controller.host.JobEnding;
 import dev.subminute.controller.host.TaskTokens;
+import dev.subminute.model.dynamodb.Enrollments;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.dynamodb.StoredJob;
 import java.util.ArrayList;
@@ -15,19 +17,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What a host on AWS learns each second: the items of the shards it holds, one Query per shard on
- * the shard index, never a read per job. An enrolled job that should no longer run has its parked
- * execution told why (its token read from the table then), and leaves the index.
+ * the shard index, never a read per job. An enrolled job that should no longer run, as one
+ * consistent read of its item confirms, has its parked execution told why (the token that read
+ * found) and leaves the index.
  */
 public final class ShardIndexFeed {
   private final Enrollments enrollments;
   private final DynamoJobs jobs;
+  private final JobTable table;
   private final TaskTokens tokens;
   private final WorkerPolicy policy;
 
-  public ShardIndexFeed(
-      Enrollments enrollments, DynamoJobs jobs, TaskTokens tokens, WorkerPolicy policy) {
-    this.enrollments = enrollments;
+  public ShardIndexFeed(JobTable table, DynamoJobs jobs, TaskTokens tokens, WorkerPolicy policy) {
+    this.enrollments = new Enrollments(table);
     this.jobs = jobs;
+    this.table = table;
     this.tokens = tokens;
     this.policy = policy;
   }
@@ -38,22 +42,47 @@ public final class ShardIndexFeed {
     for (int shard : host.heldShards()) {
       items.addAll(enrollments.shardItems(shard));
     }
-    host.offerItems(jobs.views(items));
+    Settled settled = settle(items);
+    host.offerItems(settled.jobs());
+    return settled.ended();
+  }
+
+  /** What one read of the shard index comes to: the jobs to run or stop, and how many ended. */
+  record Settled(List<HostJobView> jobs, int ended) {}
+
+  /**
+   * Decides from items read through the shard index and ends the jobs that stopped. The index lags
+   * the table (a GSI is eventually consistent), so a job it shows ended is read again,
+   * consistently, and that one read decides: if it still ends, the token on that same item is
+   * completed and released; if the job runs again (stopped and started within the lag: a new
+   * execution, a new token), the host keeps running it; if it is gone, the host drops it.
+   */
+  Settled settle(List<Map<String, AttributeValue>> indexItems) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>(indexItems.size());
     int ended = 0;
-    for (Map<String, AttributeValue> item : items) {
-      Optional<JobEnding> ending =
-          JobEnding.of(JobDecision.of(Optional.of(StoredJob.of(item)), policy));
-      if (ending.isPresent()) {
-        // the index carries no token: read it now, once per ended job
-        String jobId = item.get(JobTable.JOB_ID).s();
-        Optional<String> token = enrollments.taskToken(jobId);
-        if (token.isPresent()) {
-          tokens.complete(token.get(), ending.get()); // a token no longer waiting is released too
-          enrollments.release(jobId, token.get());
-          ended++;
-        }
+    for (Map<String, AttributeValue> indexed : indexItems) {
+      if (ending(indexed).isEmpty()) {
+        items.add(indexed);
+        continue;
+      }
+      String jobId = indexed.get(JobTable.JOB_ID).s();
+      Optional<Map<String, AttributeValue>> item = table.get(jobId);
+      if (item.isEmpty()) {
+        continue; // deleted: its token, if any, is completed from the table's stream
+      }
+      items.add(item.get());
+      Optional<JobEnding> ending = ending(item.get());
+      AttributeValue token = item.get().get(JobTable.TASK_TOKEN);
+      if (ending.isPresent() && token != null && token.s() != null) {
+        tokens.complete(token.s(), ending.get()); // a token no longer waiting is released too
+        enrollments.release(jobId, token.s());
+        ended++;
       }
     }
-    return ended;
+    return new Settled(jobs.views(items), ended);
+  }
+
+  private Optional<JobEnding> ending(Map<String, AttributeValue> item) {
+    return JobEnding.of(JobDecision.of(Optional.of(StoredJob.of(item)), policy));
   }
 }

@@ -9,6 +9,7 @@ import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.WorkerPolicy;
 import dev.subminute.controller.host.HostJobView;
 import dev.subminute.controller.host.StatusChange;
+import dev.subminute.model.dynamodb.Enrollments;
 import dev.subminute.model.dynamodb.JobTable;
 import dev.subminute.model.testing.SharedDynalite;
 import java.util.HashMap;
@@ -46,6 +47,12 @@ class ShardIndexProjectionTest {
   void setUp() {
     dynamo = SharedDynalite.client();
     tableName = "jobs-projection-" + System.nanoTime();
+    createWithShardIndex(dynamo, tableName);
+    enrollments = new Enrollments(new JobTable(dynamo, tableName));
+  }
+
+  /** Creates a jobs table with the shard index the stack creates, and waits until it exists. */
+  static void createWithShardIndex(DynamoDbClient dynamo, String tableName) {
     dynamo.createTable(
         r ->
             r.tableName(tableName)
@@ -65,7 +72,6 @@ class ShardIndexProjectionTest {
                                 .build())
                         .build()));
     dynamo.waiter().waitUntilTableExists(r -> r.tableName(tableName));
-    enrollments = new Enrollments(dynamo, tableName);
   }
 
   /** Every attribute a job item can hold, each set to something other than its default. */
@@ -178,14 +184,6 @@ class ShardIndexProjectionTest {
       assertFalse(Enrollments.SHARD_INDEX_ATTRIBUTES.contains(name), name + " is in the index");
     }
     assertFalse(Enrollments.SHARD_INDEX_ATTRIBUTES.contains(JobTable.TASK_TOKEN));
-  }
-
-  @Test
-  void the_token_is_read_from_the_table() {
-    dynamo.putItem(r -> r.tableName(tableName).item(fullItem()));
-    assertEquals(
-        fullItem().get(JobTable.TASK_TOKEN).s(), enrollments.taskToken("every-attribute").get());
-    assertTrue(enrollments.taskToken("nobody").isEmpty());
   }
 
   private static KeySchemaElement hash(String name) {

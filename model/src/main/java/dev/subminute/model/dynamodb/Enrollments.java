@@ -1,6 +1,6 @@
-package dev.subminute.controller.host.dynamodb;
+package dev.subminute.model.dynamodb;
 
-import dev.subminute.model.dynamodb.JobTable;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,10 +15,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * A shared job's enrollment on its own item: the parked execution's task token, the execution's
- * name and the job's shard. The {@code shard} attribute keys the table's shard index, so a host
- * learns the items of the shards it holds with one Query per shard, and an item is in the index
- * exactly while an execution is parked on it.
+ * The shard-index part of the jobs table's door, beside {@link JobTable}: a shared job's enrollment
+ * on its own item (the parked execution's task token, the execution's name and the job's shard).
+ * The {@code shard} attribute keys the table's shard index, so a host learns the items of the
+ * shards it holds with one Query per shard, and an item is in the index exactly while an execution
+ * is parked on it.
  */
 public final class Enrollments {
   public static final String TASK_TOKEN = JobTable.TASK_TOKEN;
@@ -42,12 +43,15 @@ public final class Enrollments {
               Stream.of(JobTable.VERSION, JobTable.STATUS, JobTable.STATUS_REASON))
           .toList();
 
+  /** Tries of an enrollment refused by a lease that is gone when read after the refusal. */
+  private static final int ENROLL_ATTEMPTS = 3;
+
   private final DynamoDbClient client;
   private final String tableName;
 
-  public Enrollments(DynamoDbClient client, String tableName) {
-    this.client = client;
-    this.tableName = tableName;
+  public Enrollments(JobTable table) {
+    this.client = table.client();
+    this.tableName = table.name();
   }
 
   /**
@@ -67,9 +71,46 @@ public final class Enrollments {
 
   /**
    * Writes the enrollment (status attributes only), unless the item is gone or a dedicated
-   * controller holds a live lease on it: a job never runs in both placements at once.
+   * controller holds a live lease on it: a job never runs in both placements at once. A refusal is
+   * reported from a consistent read after it; if that read finds neither (the lease ran out or was
+   * released in between), the enrollment is tried again.
    */
   public Outcome enroll(String jobId, int shard, String execution, String taskToken, long nowMs) {
+    for (int attempt = 1; ; attempt++) {
+      Optional<Outcome> enrolled = tryEnroll(jobId, shard, execution, taskToken, nowMs);
+      if (enrolled.isPresent()) {
+        return enrolled.get();
+      }
+      Map<String, AttributeValue> item =
+          client
+              .getItem(
+                  r ->
+                      r.tableName(tableName)
+                          .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
+                          .consistentRead(true))
+              .item();
+      if (item == null || item.isEmpty()) {
+        return new Outcome(Outcome.Kind.GONE, null, null);
+      }
+      Optional<String> owner = liveOwner(item, nowMs);
+      if (owner.isPresent()) {
+        return new Outcome(Outcome.Kind.HELD_BY_DEDICATED, owner.get(), null);
+      }
+      if (attempt == ENROLL_ATTEMPTS) {
+        throw new IllegalStateException(
+            "The enrollment of job "
+                + jobId
+                + " was refused "
+                + ENROLL_ATTEMPTS
+                + " times by a dedicated lease that was gone when read: start the job again"
+                + " once its dedicated controller has let it go.");
+      }
+    }
+  }
+
+  /** The conditional write of the enrollment; empty when its condition refused it. */
+  private Optional<Outcome> tryEnroll(
+      String jobId, int shard, String execution, String taskToken, long nowMs) {
     Map<String, String> names = new HashMap<>();
     names.put("#id", JobTable.JOB_ID);
     names.put("#token", TASK_TOKEN);
@@ -106,22 +147,26 @@ public final class Enrollments {
           oldToken != null
               && oldToken.s() != null
               && (oldExecution == null || !execution.equals(oldExecution.s()));
-      return new Outcome(Outcome.Kind.ENROLLED, null, replaced ? oldToken.s() : null);
+      return Optional.of(new Outcome(Outcome.Kind.ENROLLED, null, replaced ? oldToken.s() : null));
     } catch (ConditionalCheckFailedException refused) {
-      Map<String, AttributeValue> item =
-          client
-              .getItem(
-                  r ->
-                      r.tableName(tableName)
-                          .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
-                          .consistentRead(true))
-              .item();
-      if (item == null || item.isEmpty()) {
-        return new Outcome(Outcome.Kind.GONE, null, null);
-      }
-      AttributeValue owner = item.get(JobTable.OWNER);
-      return new Outcome(Outcome.Kind.HELD_BY_DEDICATED, owner == null ? null : owner.s(), null);
+      return Optional.empty();
     }
+  }
+
+  /**
+   * The dedicated controller whose lease on the item is live at {@code nowMs}: the negation of
+   * {@link JobTable#NOT_HELD}.
+   */
+  private static Optional<String> liveOwner(Map<String, AttributeValue> item, long nowMs) {
+    AttributeValue owner = item.get(JobTable.OWNER);
+    AttributeValue lease = item.get(JobTable.LEASE_UNTIL);
+    boolean live =
+        owner != null
+            && owner.s() != null
+            && lease != null
+            && lease.n() != null
+            && new BigDecimal(lease.n()).compareTo(BigDecimal.valueOf(nowMs)) >= 0;
+    return live ? Optional.of(owner.s()) : Optional.empty();
   }
 
   /**
@@ -148,22 +193,6 @@ public final class Enrollments {
       start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
     } while (start != null);
     return items;
-  }
-
-  /** The task token the job's execution is parked on, read consistently from the table. */
-  public Optional<String> taskToken(String jobId) {
-    AttributeValue token =
-        client
-            .getItem(
-                r ->
-                    r.tableName(tableName)
-                        .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
-                        .projectionExpression("#token")
-                        .expressionAttributeNames(Map.of("#token", TASK_TOKEN))
-                        .consistentRead(true))
-            .item()
-            .get(TASK_TOKEN);
-    return token == null || token.s() == null ? Optional.empty() : Optional.of(token.s());
   }
 
   /**
