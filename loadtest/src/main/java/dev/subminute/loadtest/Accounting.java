@@ -4,6 +4,7 @@ import dev.subminute.model.Job;
 import dev.subminute.model.TickGrid;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Counts one job's ticks within a span from three independent sources: the planned instants (the
@@ -36,6 +37,17 @@ public final class Accounting {
           offGrid + o.offGrid,
           dispatched < 0 || o.dispatched < 0 ? -1 : dispatched + o.dispatched,
           lostInDispatch < 0 || o.lostInDispatch < 0 ? -1 : lostInDispatch + o.lostInDispatch);
+    }
+
+    /** Puts every count into a run's summary under its own name, from planned to lostInDispatch. */
+    public void putInto(Map<String, Object> summary) {
+      summary.put("planned", planned);
+      summary.put("fired", fired);
+      summary.put("missed", missed);
+      summary.put("duplicated", duplicated);
+      summary.put("offGrid", offGrid);
+      summary.put("dispatched", dispatched);
+      summary.put("lostInDispatch", lostInDispatch);
     }
   }
 

@@ -323,13 +323,7 @@ public final class LoadtestCommand implements Callable<Integer> {
       arrival.putInto(summary, "arrivalDrift");
       summary.put("arrivedEarly", arrival.earlyCount());
       dispatch.putInto(summary, "dispatchDrift");
-      summary.put("planned", counts.planned());
-      summary.put("fired", counts.fired());
-      summary.put("missed", counts.missed());
-      summary.put("duplicated", counts.duplicated());
-      summary.put("offGrid", counts.offGrid());
-      summary.put("dispatched", counts.dispatched());
-      summary.put("lostInDispatch", counts.lostInDispatch());
+      counts.putInto(summary);
       summary.put("missedByController", collector.missedByController());
       summary.put("unknownReceipts", collector.unknownReceipts());
       summary.put("runtimeCpuCores", round(cpu));

@@ -48,6 +48,16 @@ class StarterHandlerTest {
     }
   }
 
+  /** A starter on this test's table whose wall clock stands at {@code nowMs}. */
+  Starter starterAt(long nowMs) {
+    return new Starter(
+        new DynamoJobStore(table),
+        executions,
+        executions,
+        WorkerPolicy.allowing(List.of("log")),
+        () -> nowMs);
+  }
+
   static DynamodbEvent batch() throws Exception {
     try (InputStream in =
         StarterHandlerTest.class.getResourceAsStream("/events/stream-batch.json")) {
@@ -71,13 +81,7 @@ class StarterHandlerTest {
 
   @Test
   void a_dedicated_job_starts_one_controller_execution_under_a_deterministic_name() {
-    Starter starter =
-        new Starter(
-            new DynamoJobStore(table),
-            executions,
-            executions,
-            WorkerPolicy.allowing(List.of("log")),
-            () -> 1);
+    Starter starter = starterAt(1);
     Map<String, AttributeValue> image = runningImage("own", "DEDICATED");
     assertEquals(Starter.Outcome.STARTED, starter.onRecord("INSERT", "7", StoredJob.of(image)));
     assertEquals(
@@ -101,13 +105,7 @@ class StarterHandlerTest {
 
   @Test
   void a_job_enrolled_on_the_shared_hosts_starts_nothing_whatever_its_placement_now() {
-    Starter starter =
-        new Starter(
-            new DynamoJobStore(table),
-            executions,
-            executions,
-            WorkerPolicy.allowing(List.of("log")),
-            () -> 1);
+    Starter starter = starterAt(1);
     Map<String, AttributeValue> image = new HashMap<>(runningImage("poll-1", "DEDICATED"));
     image.put(JobTable.TASK_TOKEN, AttributeValue.fromS("token-1"));
     assertEquals(

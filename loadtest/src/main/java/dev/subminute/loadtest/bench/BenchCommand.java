@@ -45,7 +45,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
-      description = "where the JSON files and README-tables.md go (default docs/results)")
+      description =
+          "where the JSON files and README-tables.md go (default docs/results; with --quick,"
+              + " target/bench-quick)")
   Path out;
 
   @Option(
@@ -62,7 +64,9 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--runs must be at least 1, e.g. --runs 3");
     }
     if (out == null) {
-      out = defaultOut();
+      // quick figures are worth nothing: never beside the real ones, where a later run would
+      // keep them as rows it did not rerun
+      out = quick ? repositoryRoot().resolve("target").resolve("bench-quick") : defaultOut();
     }
     Pattern filter = Pattern.compile(rows);
     List<BenchRow> selected =
@@ -88,7 +92,10 @@ public final class BenchCommand implements Callable<Integer> {
     Files.writeString(out.resolve("README-tables.md"), tables);
     System.out.print(tables);
     Path readme = repositoryRoot().resolve("README.md");
-    boolean intoReadme = !quick && out.equals(defaultOut()) && Files.exists(readme);
+    boolean intoReadme =
+        !quick
+            && out.toAbsolutePath().normalize().equals(defaultOut().toAbsolutePath().normalize())
+            && Files.exists(readme);
     if (intoReadme) {
       ReadmeSection.replace(readme, "performance", tables);
     }

@@ -14,6 +14,7 @@ import java.util.Set;
  * A row's runs and, for every figure all of them report as a number, its median, min and max.
  *
  * @param measuredAt the minute the runs ended, ISO-8601 ("unrecorded" in files older than it)
+ * @param command what one run ran; for a stored row, what it ran then
  */
 record BenchResult(
     BenchRow row,
@@ -21,10 +22,11 @@ record BenchResult(
     Map<String, Double> median,
     Map<String, Double> min,
     Map<String, Double> max,
-    String measuredAt) {
+    String measuredAt,
+    String command) {
 
   static BenchResult of(BenchRow row, List<Map<String, Object>> runs) {
-    return of(row, runs, Instant.now().truncatedTo(ChronoUnit.MINUTES).toString());
+    return of(row, runs, Instant.now().truncatedTo(ChronoUnit.MINUTES).toString(), commandOf(row));
   }
 
   /** A row measured earlier, from the JSON file {@link #json()} wrote. */
@@ -33,10 +35,12 @@ record BenchResult(
     return of(
         row.withId((String) json.get("id"), (String) json.get("label")),
         (List<Map<String, Object>>) json.get("runs"),
-        (String) json.getOrDefault("measuredAt", "unrecorded"));
+        (String) json.getOrDefault("measuredAt", "unrecorded"),
+        (String) json.get("command"));
   }
 
-  private static BenchResult of(BenchRow row, List<Map<String, Object>> runs, String measuredAt) {
+  private static BenchResult of(
+      BenchRow row, List<Map<String, Object>> runs, String measuredAt, String command) {
     Map<String, Double> median = new LinkedHashMap<>();
     Map<String, Double> min = new LinkedHashMap<>();
     Map<String, Double> max = new LinkedHashMap<>();
@@ -49,7 +53,16 @@ record BenchResult(
         max.put(key, values[values.length - 1]);
       }
     }
-    return new BenchResult(row, List.copyOf(runs), median, min, max, measuredAt);
+    return new BenchResult(row, List.copyOf(runs), median, min, max, measuredAt, command);
+  }
+
+  /** The command line of one run of the row, as the table shows it. */
+  private static String commandOf(BenchRow row) {
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(row.jvmOptions());
+    command.addAll(Arrays.asList("-cp", "cli/target/subminute.jar"));
+    command.addAll(row.commandFor("docs/results/logs/" + row.id() + "-<run>"));
+    return String.join(" ", command);
   }
 
   /** The middle value; of an even count, the mean of the two middle ones. */
@@ -74,11 +87,7 @@ record BenchResult(
     json.put("id", row.id());
     json.put("table", row.table());
     json.put("label", row.label());
-    List<String> command = new ArrayList<>(List.of("java"));
-    command.addAll(row.jvmOptions());
-    command.addAll(Arrays.asList("-cp", "cli/target/subminute.jar"));
-    command.addAll(row.commandFor("docs/results/logs/" + row.id() + "-<run>"));
-    json.put("command", String.join(" ", command));
+    json.put("command", command);
     json.put("measuredAt", measuredAt);
     json.put("median", median);
     json.put("min", min);

@@ -145,13 +145,7 @@ public final class ControllerBenchmark {
       arrival.putInto(summary, "arrivalDrift");
       summary.put("arrivedEarly", arrival.earlyCount());
       dispatch.putInto(summary, "dispatchDrift");
-      summary.put("planned", counts.planned());
-      summary.put("fired", counts.fired());
-      summary.put("missed", counts.missed());
-      summary.put("duplicated", counts.duplicated());
-      summary.put("offGrid", counts.offGrid());
-      summary.put("dispatched", counts.dispatched());
-      summary.put("lostInDispatch", counts.lostInDispatch());
+      counts.putInto(summary);
       summary.put("missedByController", missed.get());
       summary.put("windows", windows);
       summary.put("rssMaxMb", maxRssKb / 1024);

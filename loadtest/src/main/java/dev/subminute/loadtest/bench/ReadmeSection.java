@@ -19,8 +19,8 @@ final class ReadmeSection {
     String begin = "<!-- bench:" + name + " -->\n";
     String end = "<!-- /bench:" + name + " -->";
     int from = text.indexOf(begin);
-    int to = text.indexOf(end);
-    if (from < 0 || to < from) {
+    int to = from < 0 ? -1 : text.indexOf(end, from);
+    if (to < 0) {
       throw new IllegalStateException(
           "the README has no generated section "
               + name

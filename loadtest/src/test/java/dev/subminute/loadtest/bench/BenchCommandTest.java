@@ -33,6 +33,7 @@ class BenchCommandTest {
                     "id", "loadtest-1000",
                     "label", "10 jobs",
                     "measuredAt", "2026-01-01T00:00:00Z",
+                    "command", "java -cp earlier.jar EarlierLoadtest 10",
                     "runs", List.of(earlierRun, earlierRun, earlierRun))));
     int exit =
         new CommandLine(new BenchCommand())
@@ -85,6 +86,8 @@ class BenchCommandTest {
         "the machine's cores, not those a pinned run may use: " + md);
     assertTrue(md.contains("| 10 jobs | ") && md.contains(" | 1.5 | "), md);
     assertTrue(md.contains("Measured at: 2026-01-01T00:00:00Z (10 jobs)."), md);
+    assertTrue(
+        md.contains("| `java -cp earlier.jar EarlierLoadtest 10` |"), "its own command: " + md);
   }
 
   @Test

@@ -22,6 +22,15 @@ class ReadmeSectionTest {
   }
 
   @Test
+  void an_end_marker_quoted_before_the_section_is_not_taken_for_its_end() {
+    String quoted = "prose naming <!-- /bench:performance -->\n" + README;
+    assertEquals(
+        "prose naming <!-- /bench:performance -->\n"
+            + ReadmeSection.replace(README, "performance", "new"),
+        ReadmeSection.replace(quoted, "performance", "new"));
+  }
+
+  @Test
   void a_readme_without_the_markers_is_refused_with_what_to_add() {
     IllegalStateException e =
         assertThrows(

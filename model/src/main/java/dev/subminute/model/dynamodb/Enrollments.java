@@ -72,8 +72,9 @@ public final class Enrollments {
   /**
    * Writes the enrollment (status attributes only), unless the item is gone or a dedicated
    * controller holds a live lease on it: a job never runs in both placements at once. A refusal is
-   * reported from a consistent read after it; if that read finds neither (the lease ran out or was
-   * released in between), the enrollment is tried again.
+   * reported from a consistent read after it; if that read finds neither (the lease was released in
+   * between, or its holder wrote a lease already over at {@code nowMs}), the enrollment is tried
+   * again.
    */
   public Outcome enroll(String jobId, int shard, String execution, String taskToken, long nowMs) {
     for (int attempt = 1; ; attempt++) {

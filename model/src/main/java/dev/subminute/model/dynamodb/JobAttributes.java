@@ -60,13 +60,7 @@ public final class JobAttributes {
   }
 
   private static AttributeValue payload(Job job) {
-    AttributeValue payload;
-    try {
-      // wrapped, since a document read from a JSON text that is not an object comes out empty
-      payload = EnhancedDocument.fromJson("{\"v\":" + job.payloadJson() + "}").toMap().get("v");
-    } catch (RuntimeException notJson) {
-      payload = null;
-    }
+    AttributeValue payload = jsonValue(job.payloadJson());
     if (payload == null || !payload.hasM()) {
       throw new IllegalArgumentException(
           "payloadJson of job "
@@ -75,6 +69,25 @@ public final class JobAttributes {
               + job.payloadJson());
     }
     return payload;
+  }
+
+  /**
+   * The attribute value of one JSON text (an object becomes a map, 500 a number), or null when the
+   * text is not exactly one JSON value: {@code {"a":1},"b":2} is refused, not cut to its first
+   * part.
+   */
+  public static AttributeValue jsonValue(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      // wrapped, since a document read from a JSON text that is not an object comes out empty
+      Map<String, AttributeValue> wrapped =
+          EnhancedDocument.fromJson("{\"v\":" + text + "}").toMap();
+      return wrapped.size() == 1 ? wrapped.get("v") : null;
+    } catch (RuntimeException notJson) {
+      return null;
+    }
   }
 
   private static AttributeValue rule(ProfileRule rule) {

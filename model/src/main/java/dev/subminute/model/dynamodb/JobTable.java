@@ -196,7 +196,7 @@ public final class JobTable {
   /**
    * Sets and removes user attributes given as raw values, if the item is still at {@code
    * expectedVersion} (0: never versioned); bumps the version. Works on items of any shape, so a
-   * user can repair an attribute the mapper cannot read.
+   * user can repair an attribute the validator refuses.
    *
    * @throws UserWriteConflictException when the version moved on or the item is gone
    */
@@ -457,8 +457,9 @@ public final class JobTable {
   }
 
   /**
-   * Writes raw items as given (past the mapper and the validator, replacing any item of the same
-   * jobId), 25 to a batch, retrying what the table leaves unprocessed after a growing pause.
+   * Writes raw items as given (past the validator, replacing any item of the same jobId whole, its
+   * status, lease and enrollment with it: for tools that write fresh jobs), 25 to a batch, retrying
+   * what the table leaves unprocessed after a growing pause.
    *
    * @throws IllegalStateException when a batch is still unprocessed after 10 tries
    */

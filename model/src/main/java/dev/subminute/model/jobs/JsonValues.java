@@ -1,6 +1,6 @@
 package dev.subminute.model.jobs;
 
-import software.amazon.awssdk.enhanced.dynamodb.document.EnhancedDocument;
+import dev.subminute.model.dynamodb.JobAttributes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** JSON text from users turned into attribute values, with errors that say what to write. */
@@ -41,16 +41,9 @@ final class JsonValues {
     return value;
   }
 
-  /** The value of a JSON text, or null when it is not JSON. */
+  /** The value of a JSON text, or null when it is not one JSON value. */
   private static AttributeValue json(String text) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    try {
-      return EnhancedDocument.fromJson("{\"v\":" + text + "}").toMap().get("v");
-    } catch (RuntimeException notJson) {
-      return null;
-    }
+    return JobAttributes.jsonValue(text);
   }
 
   private static String kind(AttributeValue v) {

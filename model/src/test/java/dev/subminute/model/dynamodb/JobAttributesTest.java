@@ -72,7 +72,8 @@ class JobAttributesTest {
 
   @Test
   void a_payload_that_is_not_a_json_object_is_refused_with_what_to_write() {
-    for (String notAnObject : List.of("[1, 2]", "3", "nope", "{\"a\":")) {
+    for (String notAnObject :
+        List.of("[1, 2]", "3", "nope", "{\"a\":", "{\"a\":1},\"b\":2", "{\"a\":1}, 7")) {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,

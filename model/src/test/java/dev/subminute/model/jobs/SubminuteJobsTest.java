@@ -94,6 +94,10 @@ class SubminuteJobsTest {
             + " list",
         () -> JobSpec.builder("bad", "log", 1_000).payloadJson("[1,2]"));
     assertInvalid(
+        "payload must be a JSON object such as '{\"url\":\"http://127.0.0.1:8080/\"}'; it is not"
+            + " JSON",
+        () -> JobSpec.builder("bad", "log", 1_000).payloadJson("{\"url\":\"x\"},\"retries\":3"));
+    assertInvalid(
         "profile must be a JSON list of rules such as"
             + " '[{\"days\":\"MON-FRI\",\"from\":\"08:00\",\"to\":\"20:00\",\"intervalMs\":1000}]';"
             + " it is not JSON",
