@@ -46,10 +46,12 @@ public final class Enrollments {
   /** Tries of an enrollment refused by a lease that is gone when read after the refusal. */
   private static final int ENROLL_ATTEMPTS = 3;
 
+  private final JobTable table;
   private final DynamoDbClient client;
   private final String tableName;
 
   public Enrollments(JobTable table) {
+    this.table = table;
     this.client = table.client();
     this.tableName = table.name();
   }
@@ -82,17 +84,11 @@ public final class Enrollments {
       if (enrolled.isPresent()) {
         return enrolled.get();
       }
-      Map<String, AttributeValue> item =
-          client
-              .getItem(
-                  r ->
-                      r.tableName(tableName)
-                          .key(Map.of(JobTable.JOB_ID, AttributeValue.fromS(jobId)))
-                          .consistentRead(true))
-              .item();
-      if (item == null || item.isEmpty()) {
+      Optional<Map<String, AttributeValue>> read = table.get(jobId);
+      if (read.isEmpty()) {
         return new Outcome(Outcome.Kind.GONE, null, null);
       }
+      Map<String, AttributeValue> item = read.get();
       Optional<String> owner = liveOwner(item, nowMs);
       if (owner.isPresent()) {
         return new Outcome(Outcome.Kind.HELD_BY_DEDICATED, owner.get(), null);

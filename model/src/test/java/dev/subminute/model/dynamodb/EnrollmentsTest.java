@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.subminute.model.Job;
 import dev.subminute.model.JobStatus;
 import dev.subminute.model.testing.SharedDynalite;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
@@ -31,17 +30,7 @@ class EnrollmentsTest {
   @BeforeEach
   void setUp() {
     table = SharedDynalite.newTable("enrollments");
-    SharedDynalite.putRaw(
-        table,
-        Map.of(
-            JobTable.JOB_ID,
-            AttributeValue.fromS("j"),
-            "workerArn",
-            AttributeValue.fromS("log"),
-            "intervalMs",
-            AttributeValue.fromN("1000"),
-            "running",
-            AttributeValue.fromBool(true)));
+    table.putIfAbsent(Job.builder("j", "log", 1_000).build());
   }
 
   boolean takeLease() {
