@@ -81,6 +81,14 @@ public final class SharedHosts extends Construct {
   static final int HOST_MEMORY_MB = 1_769;
 
   static final long HOST_WINDOW_MS = 840_000;
+
+  /**
+   * JAVA_TOOL_OPTIONS of the host function: the C2 compiler on top of Lambda's defaults. Equal to
+   * the controller's {@code HostHandler.JVM_OPTIONS}, which the host-capacity benchmark measures
+   * (SharedHostsIT holds the two equal; the CDK app imports no runtime code).
+   */
+  static final String HOST_JVM_OPTIONS = "-XX:TieredStopAtLevel=4";
+
   static final int HOST_WINDOWS_PER_EXECUTION = 1_000;
 
   /** A parked execution continues as new after this long: 30 days. */
@@ -175,6 +183,7 @@ public final class SharedHosts extends Construct {
                 "SHARDS_TABLE_NAME", shards.getTableName(),
                 "SHARDS", shardCount,
                 "HOST_WINDOW_MS", Long.toString(HOST_WINDOW_MS),
+                "JAVA_TOOL_OPTIONS", HOST_JVM_OPTIONS,
                 "WINDOWS_PER_EXECUTION", Integer.toString(HOST_WINDOWS_PER_EXECUTION),
                 "ALLOWED_WORKERS", Fn.join(",", allowedWorkers)),
             "Runs the timers of every job in the shards it holds, one window per invocation");

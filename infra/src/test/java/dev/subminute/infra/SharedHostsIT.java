@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.subminute.controller.handler.HostHandler;
 import dev.subminute.model.dynamodb.Enrollments;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +158,13 @@ class SharedHostsIT {
     List<String> projected = new java.util.ArrayList<>();
     projection.get("NonKeyAttributes").forEach(a -> projected.add(a.asText()));
     assertEquals(Enrollments.SHARD_INDEX_ATTRIBUTES, projected);
+  }
+
+  @Test
+  void the_host_function_runs_the_jvm_options_the_host_capacity_benchmark_measures() {
+    assertEquals(
+        HostHandler.JVM_OPTIONS,
+        environment(SharedHosts.HOST_HANDLER).path("JAVA_TOOL_OPTIONS").asText());
   }
 
   private static JsonNode environment(String handler) {

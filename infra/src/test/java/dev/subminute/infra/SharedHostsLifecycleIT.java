@@ -46,7 +46,6 @@ import software.amazon.awscdk.assertions.Template;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -139,11 +138,10 @@ class SharedHostsLifecycleIT {
     stoppedExecutions = new StoppedExecutionHandler(enrollments, System::currentTimeMillis);
     deletedJobs = new DeletedJobsHandler(new SfnTaskTokens(sfnThroughProxy));
     LambdaAsyncClient workers =
-        LambdaAsyncClient.builder()
+        LambdaWorkerInvoker.clientBuilder(64)
             .endpointOverride(proxy.endpoint())
             .region(Region.US_EAST_1)
             .credentialsProvider(credentials())
-            .httpClientBuilder(NettyNioAsyncHttpClient.builder())
             .build();
     HostHandler.Settings settings =
         new HostHandler.Settings(

@@ -24,7 +24,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
@@ -138,10 +137,7 @@ public final class ControllerHandler implements RequestStreamHandler {
     static Components fromEnvironment() {
       Environment env = Environment.fromSystem();
       JobStore store = new DynamoJobStore(new JobTable(DynamoClients.aws(), env.tableName()));
-      LambdaAsyncClient lambda =
-          LambdaAsyncClient.builder()
-              .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64))
-              .build();
+      LambdaAsyncClient lambda = LambdaWorkerInvoker.clientBuilder(64).build();
       SfnClient sfn = SfnClient.create();
       WorkerPolicy policy = env.workerPolicy();
       DedicatedController dedicated =

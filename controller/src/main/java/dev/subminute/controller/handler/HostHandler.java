@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.TickDispatcher;
 import dev.subminute.controller.core.TickListener;
@@ -28,10 +29,9 @@ import dev.subminute.model.dynamodb.JobTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.Executors;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -48,6 +48,17 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  */
 public final class HostHandler implements RequestStreamHandler {
   static final long REMAINING_TIME_MARGIN_MS = 30_000;
+
+  /** Invokes a host's Lambda client sends at once. */
+  public static final int INVOKE_CONNECTIONS = 256;
+
+  /**
+   * The options the stack gives a host's JVM on top of Lambda's defaults ({@code
+   * JAVA_TOOL_OPTIONS}): the C2 compiler, which Lambda leaves off; a host runs for hours in one
+   * environment, and C2's code cut the host's CPU and its tick lateness on one core
+   * (docs/results/host-capacity).
+   */
+  public static final String JVM_OPTIONS = "-XX:TieredStopAtLevel=4";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,12 +95,23 @@ public final class HostHandler implements RequestStreamHandler {
         HostEnvironment.required("TABLE_NAME"),
         HostEnvironment.required("SHARDS_TABLE_NAME"),
         SfnClient.create(),
-        new LambdaWorkerInvoker(
-            LambdaAsyncClient.builder()
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(256))
-                .build()),
+        new LambdaWorkerInvoker(LambdaWorkerInvoker.clientBuilder(INVOKE_CONNECTIONS).build()),
         WorkerPolicy.parse(System.getenv("ALLOWED_WORKERS")),
         SystemTimeSource.precise());
+    // what the host-capacity figures assume of the JVM, in the log of every new environment
+    System.out.println("host JVM: " + jvmFlag("TieredStopAtLevel") + ", " + jvmFlag("UseSerialGC"));
+  }
+
+  private static String jvmFlag(String name) {
+    try {
+      return name
+          + "="
+          + ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+              .getVMOption(name)
+              .getValue();
+    } catch (RuntimeException notHotSpot) {
+      return name + " unknown";
+    }
   }
 
   public HostHandler(

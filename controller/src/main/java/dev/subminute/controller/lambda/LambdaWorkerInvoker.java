@@ -4,7 +4,9 @@ import dev.subminute.controller.core.WorkerInvoker;
 import dev.subminute.model.WorkerEvent;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClientBuilder;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 
 /** Invokes workers asynchronously (InvocationType EVENT): Lambda queues the event and returns. */
@@ -13,6 +15,17 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
 
   public LambdaWorkerInvoker(LambdaAsyncClient lambda) {
     this.lambda = lambda;
+  }
+
+  /**
+   * The client every controller and host invokes through, up to {@code connections} requests at
+   * once. Its HTTP runs on the AWS CRT client: on one core at 1,000 invokes a second it took 0.28
+   * of the core where the Netty client took 0.40, and made about half the garbage, whose young
+   * collections set a host's worst tick (docs/results/host-capacity/FINDINGS.md).
+   */
+  public static LambdaAsyncClientBuilder clientBuilder(int connections) {
+    return LambdaAsyncClient.builder()
+        .httpClientBuilder(AwsCrtAsyncHttpClient.builder().maxConcurrency(connections));
   }
 
   @Override

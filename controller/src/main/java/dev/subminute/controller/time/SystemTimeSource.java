@@ -58,9 +58,22 @@ public final class SystemTimeSource implements TimeSource {
   }
 
   public SystemTimeSource(Clock clock, long spinNanos, long spinBudgetNanosPerSecond) {
+    this(clock, spinNanos, spinBudgetNanosPerSecond, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * On a single core (a Lambda of up to 1,769 MB) the timer never spins: the threads that send the
+   * ticks it just fired would wait for the core it spins on.
+   */
+  SystemTimeSource(Clock clock, long spinNanos, long spinBudgetNanosPerSecond, int cores) {
     this.clock = clock;
-    this.spinNanos = spinNanos;
+    this.spinNanos = cores > 1 ? spinNanos : 0;
     this.spinBudgetNanosPerSecond = spinBudgetNanosPerSecond;
+  }
+
+  /** How long before each deadline the timer spins instead of parking. */
+  long spinNanos() {
+    return spinNanos;
   }
 
   @Override

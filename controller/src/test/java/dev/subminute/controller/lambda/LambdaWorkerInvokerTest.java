@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 
@@ -64,7 +63,7 @@ class LambdaWorkerInvokerTest {
         });
     server.start();
     lambda =
-        LambdaAsyncClient.builder()
+        LambdaWorkerInvoker.clientBuilder(4)
             .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
             .region(Region.US_EAST_1)
             .credentialsProvider(
@@ -73,7 +72,6 @@ class LambdaWorkerInvokerTest {
                 c ->
                     c.retryStrategy(RetryMode.STANDARD)
                         .apiCallTimeout(java.time.Duration.ofSeconds(5)))
-            .httpClientBuilder(NettyNioAsyncHttpClient.builder())
             .build();
   }
 

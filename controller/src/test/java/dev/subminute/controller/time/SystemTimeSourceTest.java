@@ -6,11 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import dev.subminute.controller.time.SystemTimeSource.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The tuning of the timer thread reports what the kernel actually holds for the thread. */
 class SystemTimeSourceTest {
+
+  @Test
+  void spins_before_a_deadline_only_with_a_second_core() {
+    assertEquals(
+        1_000_000, new SystemTimeSource(Clock.systemUTC(), 1_000_000, 50_000_000, 2).spinNanos());
+    assertEquals(0, new SystemTimeSource(Clock.systemUTC(), 1_000_000, 50_000_000, 1).spinNanos());
+  }
 
   /** What a fresh thread reports after trying both tunings: {realTime, slack, policy, slackNs}. */
   static Object[] tuneOnFreshThread() throws Exception {

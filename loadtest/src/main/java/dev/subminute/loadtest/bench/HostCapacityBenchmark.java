@@ -1,6 +1,7 @@
 package dev.subminute.loadtest.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.subminute.controller.handler.HostHandler;
 import dev.subminute.loadtest.Durations;
 import dev.subminute.loadtest.LoadPlan;
 import dev.subminute.loadtest.LoadtestCommand;
@@ -70,8 +71,12 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
   static final int FEWEST_STEP_JOBS = 50;
   static final long MAX_BOUND_MICROS = 10_000;
 
-  /** Lambda's Java 17 defaults (serial GC, C1 only), with a heap that fits 1,769 MB. */
-  static final String LAMBDA_JVM = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx1280m";
+  /**
+   * The host Lambda's JVM: Lambda's Java defaults (the serial collector on one vCPU, C1 only), a
+   * heap that fits 1,769 MB, then the options the stack adds ({@link HostHandler#JVM_OPTIONS}).
+   */
+  static final String LAMBDA_JVM =
+      "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx1280m " + HostHandler.JVM_OPTIONS;
 
   @Option(names = "--jobs", defaultValue = "1000", description = "jobs (default ${DEFAULT-VALUE})")
   int jobs;
@@ -138,7 +143,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--connections",
-      defaultValue = "512",
+      defaultValue = "" + HostHandler.INVOKE_CONNECTIONS,
       description = "the Lambda client's HTTP connections (default ${DEFAULT-VALUE})")
   int connections;
 
@@ -318,7 +323,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("handoversInSpan", handoversBetween(hostStarted, windowMs, from, to));
         // the last planned instants of the span arrive a few milliseconds after it ends
         Thread.sleep(2_000);
-        Receipts.Span span = receipts.span(plan.jobs(), from, to);
+        Receipts.Span span = receipts.span(plan.jobs(), from, to, MAX_BOUND_MICROS);
         result.put("planned", span.counts().planned());
         result.put("received", span.counts().fired());
         result.put("missed", span.counts().missed());
@@ -332,6 +337,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("driftP999Ms", ms(span.driftAt(99.9)));
         result.put("driftMaxMs", ms(span.driftAt(100)));
         result.put("missedBySecondOfSpan", span.missedBySecond());
+        result.put("overMaxBoundBySecondOfSpan", span.lateBySecond());
         result.put("handoverSecondsOfSpan", handoverSeconds(hostStarted, windowMs, from, to));
         result.put("unknownJobInvokes", receipts.unknownJobs());
         result.put("rejectedRequests", endpoint.rejected());
@@ -378,7 +384,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         + window
         + (warmup.equals("10s") ? "" : " --warmup " + warmup)
         + (LAMBDA_JVM.equals(jvmOptions) ? "" : " --jvm-options '" + jvmOptions + "'")
-        + (connections == 512 ? "" : " --connections " + connections)
+        + (connections == HostHandler.INVOKE_CONNECTIONS ? "" : " --connections " + connections)
         + (nice == 0 ? "" : " --nice " + nice);
   }
 

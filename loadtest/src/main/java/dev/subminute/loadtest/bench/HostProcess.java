@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 
@@ -31,7 +30,7 @@ import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
  * The host process that {@link HostCapacityBenchmark} starts pinned to one core: the embedded
  * runtime's host code (successive hosts, one every window, over shard leases in the table) with
  * every tick dispatched as the controller Lambda does, through the AWS SDK's async Lambda client
- * ({@code InvocationType.EVENT}) from a pool of two threads.
+ * ({@code InvocationType.EVENT}), built as the host Lambda builds it, from one dispatch thread.
  *
  * <p>Arguments: DynamoDB endpoint, table, Lambda endpoint, window in ms, HTTP connections. Prints
  * {@code started <epoch ms>} once its first host runs; on a line {@code stop} or the end of its
@@ -49,16 +48,15 @@ public final class HostProcess {
       System.exit(2);
     }
     LambdaAsyncClient client =
-        LambdaAsyncClient.builder()
+        LambdaWorkerInvoker.clientBuilder(Integer.parseInt(args[4]))
             .endpointOverride(URI.create(args[2]))
             .region(Region.US_EAST_1)
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-            .httpClientBuilder(
-                NettyNioAsyncHttpClient.builder().maxConcurrency(Integer.parseInt(args[4])))
             .build();
     LambdaWorkerInvoker lambda = new LambdaWorkerInvoker(client);
-    ExecutorService dispatch = Executors.newFixedThreadPool(2);
+    // one thread apart from the timer builds and sends the invokes, as HostHandler's host-dispatch
+    ExecutorService dispatch = Executors.newSingleThreadExecutor();
     LongAdder invokeErrors = new LongAdder();
     WorkerInvoker invoker =
         (worker, event) ->

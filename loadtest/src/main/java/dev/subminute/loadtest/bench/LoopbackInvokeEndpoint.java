@@ -3,6 +3,7 @@ package dev.subminute.loadtest.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.worker.DriftProbe;
 import dev.subminute.worker.Duplicates;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 
@@ -70,11 +70,10 @@ public final class LoopbackInvokeEndpoint implements AutoCloseable {
 
   /** The SDK client the controller builds on Lambda, pointed here. */
   public LambdaAsyncClient client() {
-    return LambdaAsyncClient.builder()
+    return LambdaWorkerInvoker.clientBuilder(64)
         .endpointOverride(endpoint())
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(64))
         .build();
   }
 

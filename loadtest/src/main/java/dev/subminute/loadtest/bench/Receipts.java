@@ -27,7 +27,11 @@ final class Receipts {
    * The measured span: counts, every arrival drift in it, sorted, in microseconds, and how many
    * planned instants were missed in each second of the span (seconds with none left out).
    */
-  record Span(Accounting.Counts counts, long[] driftMicros, Map<Long, Integer> missedBySecond) {
+  record Span(
+      Accounting.Counts counts,
+      long[] driftMicros,
+      Map<Long, Integer> missedBySecond,
+      Map<Long, Integer> lateBySecond) {
     /** Nearest-rank percentile of the drift; {@code percent} 100 is the maximum. */
     long driftAt(double percent) {
       if (driftMicros.length == 0) {
@@ -77,10 +81,15 @@ final class Receipts {
     return unknownJobs.sum();
   }
 
-  /** Counts the invokes planned in [fromMs, toMs) against each job's grid. */
-  Span span(List<Job> jobs, long fromMs, long toMs) {
+  /**
+   * Counts the invokes planned in [fromMs, toMs) against each job's grid; those that arrived more
+   * than {@code lateMicros} after their instant are counted by the second of the span they were
+   * planned in.
+   */
+  Span span(List<Job> jobs, long fromMs, long toMs, long lateMicros) {
     List<Accounting.Counts> counts = new ArrayList<>(jobs.size());
     Map<Long, Integer> missedBySecond = new TreeMap<>();
+    Map<Long, Integer> lateBySecond = new TreeMap<>();
     long[] drift = new long[64];
     int n = 0;
     for (Job job : jobs) {
@@ -101,13 +110,17 @@ final class Receipts {
             if (n == drift.length) {
               drift = Arrays.copyOf(drift, n * 2);
             }
-            drift[n++] = r.arrivalMicros[i] - r.plannedAt[i] * 1_000;
+            drift[n] = r.arrivalMicros[i] - r.plannedAt[i] * 1_000;
+            if (drift[n] > lateMicros) {
+              lateBySecond.merge((r.plannedAt[i] - fromMs) / 1_000, 1, Integer::sum);
+            }
+            n++;
           }
         }
       }
     }
     long[] sorted = Arrays.copyOf(drift, n);
     Arrays.sort(sorted);
-    return new Span(Accounting.total(counts), sorted, missedBySecond);
+    return new Span(Accounting.total(counts), sorted, missedBySecond, lateBySecond);
   }
 }

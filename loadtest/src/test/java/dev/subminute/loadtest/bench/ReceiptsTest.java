@@ -24,7 +24,7 @@ class ReceiptsTest {
     receipts.record("b", 3_100, 3_100_000 + 50); // after the span
     receipts.record("c", 1_000, 1_000_000); // not a planned job
 
-    Receipts.Span span = receipts.span(List.of(A, B), 1_000, 3_000);
+    Receipts.Span span = receipts.span(List.of(A, B), 1_000, 3_000, 1_000);
 
     // a: 1000, 2000; b: 1100, 1600, 2100, 2600
     // received: 3 on the grid and 1 off it; no dispatch record here
@@ -35,6 +35,8 @@ class ReceiptsTest {
     assertEquals(4_000, span.driftAt(99));
     assertEquals(4_000, span.driftAt(100));
     assertEquals(Map.of(0L, 1, 1L, 2), span.missedBySecond()); // b's 1600; b's 2100 and 2600
+    // later than 1 ms: b's 1100 (1.2 ms) in second 0, a's duplicate 2000 (4 ms) in second 1
+    assertEquals(Map.of(0L, 1, 1L, 1), span.lateBySecond());
     assertEquals(2, receipts.jobsSeen());
     assertEquals(1, receipts.unknownJobs());
   }

@@ -29,8 +29,10 @@ public final class DynamoJobs implements JobStatusSink {
 
   /**
    * Raw items (as scanned) as the host's views of them; items without a string jobId are skipped.
-   * An item whose user attributes did not change since the last call keeps its decision: validating
-   * thousands of unchanged items (and their payloads) every scan would only make garbage.
+   * An item whose user attributes did not change since the last call keeps its decision, and the
+   * item it was made from: validating thousands of unchanged items (and their payloads) every scan
+   * would only make garbage, and holding each scan's items until the next would make every young
+   * collection copy them.
    */
   public synchronized List<HostJobView> views(List<Map<String, AttributeValue>> items) {
     List<HostJobView> jobs = new ArrayList<>(items.size());
@@ -38,25 +40,47 @@ public final class DynamoJobs implements JobStatusSink {
     for (Map<String, AttributeValue> item : items) {
       AttributeValue id = item.get(JobTable.JOB_ID);
       if (id != null && id.s() != null) {
-        Map<String, AttributeValue> user = new HashMap<>(item);
-        user.keySet().removeAll(JobTable.STATUS_ATTRIBUTES);
         Decided before = lastDecided.get(id.s());
-        JobDecision decision =
-            before != null && before.user().equals(user)
-                ? before.decision()
-                : JobDecision.of(Optional.of(StoredJob.of(item)), policy);
-        decided.put(id.s(), new Decided(user, decision));
+        Decided now =
+            before != null && sameUserAttributes(before.item(), item)
+                ? before
+                : new Decided(item, JobDecision.of(Optional.of(StoredJob.of(item)), policy));
+        decided.put(id.s(), now);
         JobStatusView status = JobStatusView.of(item);
         jobs.add(
             new HostJobView(
-                id.s(), decision, status.status(), status.statusReason(), status.lastTickAt()));
+                id.s(),
+                now.decision(),
+                status.status(),
+                status.statusReason(),
+                status.lastTickAt()));
       }
     }
     lastDecided = decided;
     return jobs;
   }
 
-  private record Decided(Map<String, AttributeValue> user, JobDecision decision) {}
+  /** Whether two items hold the same attributes apart from those the system writes. */
+  static boolean sameUserAttributes(
+      Map<String, AttributeValue> before, Map<String, AttributeValue> now) {
+    int userAttributes = 0;
+    for (Map.Entry<String, AttributeValue> attribute : now.entrySet()) {
+      if (!JobTable.STATUS_ATTRIBUTES.contains(attribute.getKey())) {
+        userAttributes++;
+        if (!attribute.getValue().equals(before.get(attribute.getKey()))) {
+          return false;
+        }
+      }
+    }
+    for (String name : before.keySet()) {
+      if (!JobTable.STATUS_ATTRIBUTES.contains(name)) {
+        userAttributes--;
+      }
+    }
+    return userAttributes == 0;
+  }
+
+  private record Decided(Map<String, AttributeValue> item, JobDecision decision) {}
 
   @Override
   public boolean write(String jobId, StatusChange change, long nowMs) {
