@@ -336,6 +336,10 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("driftP99Ms", ms(span.driftAt(99)));
         result.put("driftP999Ms", ms(span.driftAt(99.9)));
         result.put("driftMaxMs", ms(span.driftAt(100)));
+        // from the timer's firing to the arrival: the SDK client, the HTTP hop and the endpoint
+        result.put("transitP50Ms", ms(span.transitAt(50)));
+        result.put("transitP99Ms", ms(span.transitAt(99)));
+        result.put("transitMaxMs", ms(span.transitAt(100)));
         result.put("missedBySecondOfSpan", span.missedBySecond());
         result.put("overMaxBoundBySecondOfSpan", span.lateBySecond());
         result.put("handoverSecondsOfSpan", handoverSeconds(hostStarted, windowMs, from, to));

@@ -81,7 +81,11 @@ final class InvokeEndpoint implements AutoCloseable {
       reject(exchange, 400);
       return;
     }
-    receipts.record(event.get("jobId").asText(), event.get("plannedAt").asLong(), arrivalMicros);
+    receipts.record(
+        event.get("jobId").asText(),
+        event.get("plannedAt").asLong(),
+        event.path("firedAt").asLong(),
+        arrivalMicros);
     answers.schedule(() -> answer(exchange, 202), answerDelayMs, TimeUnit.MILLISECONDS);
   }
 

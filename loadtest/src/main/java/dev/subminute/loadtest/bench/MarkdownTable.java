@@ -25,6 +25,8 @@ final class MarkdownTable {
     {"p99", "driftP99Ms"},
     {"p99.9", "driftP999Ms"},
     {"max", "driftMaxMs"},
+    {"transit p50 ms", "transitP50Ms"},
+    {"transit p99", "transitP99Ms"},
     {"planned", "planned"},
     {"received", "received"},
     {"missed", "missed"},
@@ -34,12 +36,18 @@ final class MarkdownTable {
     {"host dispatch drift p99 / max ms (whole run)", "hostOwnCounts"},
     {"host peak RSS MB", "hostPeakRssMb"},
     {"start-up s", "startupS"},
+    {"host JVM options", "hostJvmOptions"},
     {"nice", "nice"},
     {"load avg at start", "loadAverageAtStart"},
     {"holds", "holds"},
   };
 
   private MarkdownTable() {}
+
+  /** Rewrites the README.md of the folder named from its JSON files, without a run. */
+  public static void main(String[] args) throws IOException {
+    write(Path.of(args.length == 1 ? args[0] : "docs/results/host-capacity"));
+  }
 
   static void write(Path folder) throws IOException {
     List<JsonNode> runs = new ArrayList<>();
@@ -56,13 +64,15 @@ final class MarkdownTable {
     StringBuilder md = new StringBuilder();
     md.append("# Host capacity, measured as AWS would run it\n\n")
         .append("Written by `HostCapacityBenchmark` from the JSON files in this folder (one per")
-        .append(" run). The host is a child JVM pinned to one core (`taskset`), with Lambda's")
-        .append(" Java 17 defaults and its timer thread's real-time priority and timer-slack")
-        .append(" tuning off (`timerThread` in each file: the policy and slack it ran with); it")
-        .append(" invokes through the AWS SDK Lambda client (EVENT) on a loopback Invoke endpoint")
-        .append(" that answers 202 after 20 ms. Drift is the endpoint's arrival minus the planned")
-        .append(
-            " instant. A run holds when p99 ≤ 5 ms, max ≤ 10 ms, 0 missed and 0 duplicated.\n\n");
+        .append(" run). The host is a child JVM pinned to one core (`taskset`), with the host")
+        .append(" Lambda's JVM options (Lambda's Java defaults, then what the stack adds; the")
+        .append(" column says) and its timer thread's real-time priority and timer-slack tuning")
+        .append(" off (`timerThread` in each file: the policy and slack it ran with); it invokes")
+        .append(" through the AWS SDK Lambda client (EVENT) the host Lambda builds, on a loopback")
+        .append(" Invoke endpoint that answers 202 after 20 ms. Drift is the endpoint's arrival")
+        .append(" minus the planned instant; transit is the arrival minus the timer's firing (the")
+        .append(" event's firedAt): the SDK client, the HTTP hop and the endpoint. A run holds")
+        .append(" when p99 ≤ 5 ms, max ≤ 10 ms, 0 missed and 0 duplicated.\n\n");
     md.append("| run |");
     for (String[] c : COLUMNS) {
       md.append(' ').append(c[0]).append(" |");

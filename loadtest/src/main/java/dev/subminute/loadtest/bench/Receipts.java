@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  * What a loopback Lambda endpoint received: for each job, the planned instant of every invoke and
  * the endpoint's own clock reading at its arrival. Counted against the jobs' grids, keyed by
  * (jobId, plannedAt): planned, fired, missed, duplicated, off the grid; arrival drift is arrival
- * minus planned, signed.
+ * minus planned, signed, and transit is arrival minus the timer's firing (the event's {@code
+ * firedAt}, read from the same machine's clock): the part of the drift spent after the timer.
  */
 final class Receipts {
   private final Map<String, JobReceipts> byJob = new HashMap<>();
@@ -24,35 +25,48 @@ final class Receipts {
   private final LongAdder unknownJobs = new LongAdder();
 
   /**
-   * The measured span: counts, every arrival drift in it, sorted, in microseconds, and how many
-   * planned instants were missed in each second of the span (seconds with none left out).
+   * The measured span: counts, every arrival drift in it, sorted, in microseconds, every transit,
+   * sorted, and how many planned instants were missed in each second of the span (seconds with none
+   * left out).
    */
   record Span(
       Accounting.Counts counts,
       long[] driftMicros,
+      long[] transitMicros,
       Map<Long, Integer> missedBySecond,
       Map<Long, Integer> lateBySecond) {
     /** Nearest-rank percentile of the drift; {@code percent} 100 is the maximum. */
     long driftAt(double percent) {
-      if (driftMicros.length == 0) {
+      return at(driftMicros, percent);
+    }
+
+    long transitAt(double percent) {
+      return at(transitMicros, percent);
+    }
+
+    private static long at(long[] sorted, double percent) {
+      if (sorted.length == 0) {
         throw new IllegalStateException("no invoke arrived in the measured span");
       }
-      int rank = (int) Math.ceil(percent / 100 * driftMicros.length);
-      return driftMicros[Math.max(0, rank - 1)];
+      int rank = (int) Math.ceil(percent / 100 * sorted.length);
+      return sorted[Math.max(0, rank - 1)];
     }
   }
 
   private static final class JobReceipts {
     long[] plannedAt = new long[16];
+    long[] firedAtMicros = new long[16];
     long[] arrivalMicros = new long[16];
     int size;
 
-    synchronized boolean add(long planned, long arrival) {
+    synchronized boolean add(long planned, long firedAt, long arrival) {
       if (size == plannedAt.length) {
         plannedAt = Arrays.copyOf(plannedAt, size * 2);
+        firedAtMicros = Arrays.copyOf(firedAtMicros, size * 2);
         arrivalMicros = Arrays.copyOf(arrivalMicros, size * 2);
       }
       plannedAt[size] = planned;
+      firedAtMicros[size] = firedAt;
       arrivalMicros[size] = arrival;
       return ++size == 1;
     }
@@ -62,11 +76,11 @@ final class Receipts {
     jobIds.forEach(id -> byJob.put(id, new JobReceipts()));
   }
 
-  void record(String jobId, long plannedAt, long arrivalMicros) {
+  void record(String jobId, long plannedAt, long firedAtMicros, long arrivalMicros) {
     JobReceipts job = byJob.get(jobId);
     if (job == null) {
       unknownJobs.increment();
-    } else if (job.add(plannedAt, arrivalMicros)) {
+    } else if (job.add(plannedAt, firedAtMicros, arrivalMicros)) {
       jobsSeen.incrementAndGet();
     }
   }
@@ -91,6 +105,7 @@ final class Receipts {
     Map<Long, Integer> missedBySecond = new TreeMap<>();
     Map<Long, Integer> lateBySecond = new TreeMap<>();
     long[] drift = new long[64];
+    long[] transit = new long[64];
     int n = 0;
     for (Job job : jobs) {
       JobReceipts r = byJob.get(job.jobId());
@@ -109,7 +124,9 @@ final class Receipts {
           if (r.plannedAt[i] >= fromMs && r.plannedAt[i] < toMs) {
             if (n == drift.length) {
               drift = Arrays.copyOf(drift, n * 2);
+              transit = Arrays.copyOf(transit, n * 2);
             }
+            transit[n] = r.arrivalMicros[i] - r.firedAtMicros[i];
             drift[n] = r.arrivalMicros[i] - r.plannedAt[i] * 1_000;
             if (drift[n] > lateMicros) {
               lateBySecond.merge((r.plannedAt[i] - fromMs) / 1_000, 1, Integer::sum);
@@ -121,6 +138,8 @@ final class Receipts {
     }
     long[] sorted = Arrays.copyOf(drift, n);
     Arrays.sort(sorted);
-    return new Span(Accounting.total(counts), sorted, missedBySecond, lateBySecond);
+    long[] sortedTransit = Arrays.copyOf(transit, n);
+    Arrays.sort(sortedTransit);
+    return new Span(Accounting.total(counts), sorted, sortedTransit, missedBySecond, lateBySecond);
   }
 }

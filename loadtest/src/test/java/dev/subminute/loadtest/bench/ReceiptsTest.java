@@ -16,13 +16,13 @@ class ReceiptsTest {
   @Test
   void counts_the_span_against_each_grid_and_keeps_drift_signed() {
     Receipts receipts = new Receipts(List.of("a", "b"));
-    receipts.record("a", 1_000, 1_000_000 + 700);
-    receipts.record("a", 2_000, 2_000_000 - 300); // arrived before its instant
-    receipts.record("a", 2_000, 2_000_000 + 4_000); // a duplicate
-    receipts.record("b", 1_100, 1_100_000 + 1_200);
-    receipts.record("b", 1_350, 1_350_000 + 900); // off the grid
-    receipts.record("b", 3_100, 3_100_000 + 50); // after the span
-    receipts.record("c", 1_000, 1_000_000); // not a planned job
+    receipts.record("a", 1_000, 1_000_000 + 100, 1_000_000 + 700);
+    receipts.record("a", 2_000, 2_000_000 - 500, 2_000_000 - 300); // arrived before its instant
+    receipts.record("a", 2_000, 2_000_000 + 3_000, 2_000_000 + 4_000); // a duplicate
+    receipts.record("b", 1_100, 1_100_000 + 200, 1_100_000 + 1_200);
+    receipts.record("b", 1_350, 1_350_000 + 600, 1_350_000 + 900); // off the grid
+    receipts.record("b", 3_100, 3_100_000, 3_100_000 + 50); // after the span
+    receipts.record("c", 1_000, 1_000_000, 1_000_000); // not a planned job
 
     Receipts.Span span = receipts.span(List.of(A, B), 1_000, 3_000, 1_000);
 
@@ -34,6 +34,9 @@ class ReceiptsTest {
     assertEquals(900, span.driftAt(50));
     assertEquals(4_000, span.driftAt(99));
     assertEquals(4_000, span.driftAt(100));
+    // arrival minus firing: 600, 200, 1000, 1000, 300
+    assertArrayEquals(new long[] {200, 300, 600, 1_000, 1_000}, span.transitMicros());
+    assertEquals(600, span.transitAt(50));
     assertEquals(Map.of(0L, 1, 1L, 2), span.missedBySecond()); // b's 1600; b's 2100 and 2600
     // later than 1 ms: b's 1100 (1.2 ms) in second 0, a's duplicate 2000 (4 ms) in second 1
     assertEquals(Map.of(0L, 1, 1L, 1), span.lateBySecond());
