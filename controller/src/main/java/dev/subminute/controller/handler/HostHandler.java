@@ -97,9 +97,16 @@ public final class HostHandler implements RequestStreamHandler {
         SfnClient.create(),
         new LambdaWorkerInvoker(LambdaWorkerInvoker.clientBuilder(INVOKE_CONNECTIONS).build()),
         WorkerPolicy.parse(System.getenv("ALLOWED_WORKERS")),
-        SystemTimeSource.precise());
-    // what the host-capacity figures assume of the JVM, in the log of every new environment
-    System.out.println("host JVM: " + jvmFlag("TieredStopAtLevel") + ", " + jvmFlag("UseSerialGC"));
+        SystemTimeSource.parking());
+    // what the host-capacity figures assume of the JVM, in the log of every new environment: a
+    // TieredStopAtLevel of 1 means Lambda's launcher overrode the stack's JAVA_TOOL_OPTIONS
+    System.out.println(
+        "host JVM: "
+            + jvmFlag("TieredStopAtLevel")
+            + ", "
+            + jvmFlag("UseSerialGC")
+            + ", cores seen "
+            + Runtime.getRuntime().availableProcessors());
   }
 
   private static String jvmFlag(String name) {

@@ -19,9 +19,9 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
 
   /**
    * The client every controller and host invokes through, up to {@code connections} requests at
-   * once. Its HTTP runs on the AWS CRT client: on one core at 1,000 invokes a second it took 0.28
-   * of the core where the Netty client took 0.40, and made about half the garbage, whose young
-   * collections set a host's worst tick (docs/results/host-capacity/FINDINGS.md).
+   * once. Its HTTP runs on the AWS CRT client: in single runs on one core at 1,000 invokes a second
+   * it took 0.28 of the core where the Netty client took 0.40, and made about half the garbage,
+   * whose young collections set a host's worst tick (docs/results/host-capacity/FINDINGS.md).
    */
   public static LambdaAsyncClientBuilder clientBuilder(int connections) {
     return LambdaAsyncClient.builder()

@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code spinNanos}: a thread parked for long wakes 100 to 300 µs late on this class of machine
  * (the core sleeps deeply), while spinning alone burns a core. Spinning is capped at {@code
  * spinBudgetNanosPerSecond}, so a busy timer (thousands of ticks a second, its core already awake)
- * parks instead. The timer thread's timer slack is set to 1 ns where Linux allows it (see {@link
- * #tightenTimerSlack()}).
+ * parks instead; with one core, or as {@link #parking()}, it never spins. The timer thread's timer
+ * slack is set to 1 ns where Linux allows it (see {@link #tightenTimerSlack()}).
  */
 public final class SystemTimeSource implements TimeSource {
   private static final long SECOND = 1_000_000_000L;
@@ -47,6 +47,14 @@ public final class SystemTimeSource implements TimeSource {
   /** Spins up to 1 ms before each deadline, for at most 5% of a core. */
   public static SystemTimeSource precise() {
     return new SystemTimeSource(1_000_000, 50_000_000);
+  }
+
+  /**
+   * Never spins: for a host Lambda, whose CPU is a share of one core (1,769 MB buys one vCPU's
+   * worth) however many cores the JVM sees, so a spin takes the time the invokes it fires need.
+   */
+  public static SystemTimeSource parking() {
+    return new SystemTimeSource(0, 0);
   }
 
   public SystemTimeSource(long spinNanos, long spinBudgetNanosPerSecond) {

@@ -77,14 +77,15 @@ final class InvokeEndpoint implements AutoCloseable {
     if (!"Event".equals(exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"))
         || event == null
         || !event.hasNonNull("jobId")
-        || !event.hasNonNull("plannedAt")) {
+        || !event.hasNonNull("plannedAt")
+        || !event.hasNonNull("firedAt")) {
       reject(exchange, 400);
       return;
     }
     receipts.record(
         event.get("jobId").asText(),
         event.get("plannedAt").asLong(),
-        event.path("firedAt").asLong(),
+        event.get("firedAt").asLong(),
         arrivalMicros);
     answers.schedule(() -> answer(exchange, 202), answerDelayMs, TimeUnit.MILLISECONDS);
   }

@@ -60,6 +60,11 @@ public final class DynamoJobs implements JobStatusSink {
     return jobs;
   }
 
+  /** The item the job's current decision was made from; empty if the last read had no such job. */
+  synchronized Optional<Map<String, AttributeValue>> decidedItem(String jobId) {
+    return Optional.ofNullable(lastDecided.get(jobId)).map(Decided::item);
+  }
+
   /** Whether two items hold the same attributes apart from those the system writes. */
   static boolean sameUserAttributes(
       Map<String, AttributeValue> before, Map<String, AttributeValue> now) {

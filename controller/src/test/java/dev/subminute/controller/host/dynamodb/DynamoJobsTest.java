@@ -34,10 +34,13 @@ class DynamoJobsTest {
   @Test
   void an_unchanged_item_keeps_its_decision_and_a_status_write_changes_only_the_view() {
     DynamoJobs jobs = new DynamoJobs(null, POLICY);
-    HostJobView first = jobs.views(List.of(item(1_000, "RUNNING", 1))).get(0);
+    Map<String, AttributeValue> firstRead = item(1_000, "RUNNING", 1);
+    HostJobView first = jobs.views(List.of(firstRead)).get(0);
     HostJobView again = jobs.views(List.of(item(1_000, "RUNNING", 1))).get(0);
     HostJobView ticked = jobs.views(List.of(item(1_000, "STOPPED", 2))).get(0);
 
+    // the later reads are not held: each young collection would otherwise copy them all
+    assertSame(firstRead, jobs.decidedItem("j").orElseThrow());
     assertSame(first.decision(), again.decision());
     assertSame(first.decision(), ticked.decision());
     assertEquals(JobStatus.STOPPED, ticked.status());
@@ -51,6 +54,7 @@ class DynamoJobsTest {
     HostJobView after = jobs.views(List.of(item(2_000, "RUNNING", 1))).get(0);
 
     assertNotSame(before.decision(), after.decision());
+    assertEquals("2000", jobs.decidedItem("j").orElseThrow().get("intervalMs").n());
     assertTrue(after.decision().toString().contains("2000"), after.decision().toString());
   }
 
