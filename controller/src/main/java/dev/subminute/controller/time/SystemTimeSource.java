@@ -70,8 +70,10 @@ public final class SystemTimeSource implements TimeSource {
   }
 
   /**
-   * On a single core (a Lambda of up to 1,769 MB) the timer never spins: the threads that send the
-   * ticks it just fired would wait for the core it spins on.
+   * On a single core (a process pinned to one, as the host-capacity benchmark pins its host) the
+   * timer never spins: the threads that send the ticks it just fired would wait for the core it
+   * spins on. A Lambda shows more cores than its share of CPU, so a host passes no spin at all
+   * ({@link #parking()}).
    */
   SystemTimeSource(Clock clock, long spinNanos, long spinBudgetNanosPerSecond, int cores) {
     this.clock = clock;
