@@ -52,6 +52,9 @@ public final class HostHandler implements RequestStreamHandler {
   /** Invokes a host's Lambda client sends at once. */
   public static final int INVOKE_CONNECTIONS = 256;
 
+  /** How often a host reads its shards' items: a change reaches the host within this long. */
+  public static final long POLL_MS = 1_000;
+
   /**
    * The options the stack gives a host's JVM on top of Lambda's defaults ({@code
    * JAVA_TOOL_OPTIONS}): the C2 compiler, which Lambda leaves off; a host runs for hours in one
@@ -76,7 +79,7 @@ public final class HostHandler implements RequestStreamHandler {
           HostConfig.embedded().withShards(intEnv("SHARDS", 64)),
           longEnv("HOST_WINDOW_MS", 840_000),
           intEnv("WINDOWS_PER_EXECUTION", 1_000),
-          1_000);
+          POLL_MS);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.TickListener;
 import dev.subminute.controller.core.WorkerInvoker;
+import dev.subminute.controller.handler.HostHandler;
 import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.loadtest.LoadPlan;
 import dev.subminute.local.LocalLambda;
@@ -96,7 +97,9 @@ public final class HostProcess {
         LocalRuntime.Options.defaults()
             .withEndpoint(URI.create(args[0]))
             .withTableName(args[1])
-            .withController(ControllerConfig.embedded().withWindowMs(Long.parseLong(args[3])));
+            .withController(ControllerConfig.embedded().withWindowMs(Long.parseLong(args[3])))
+            // reads the table as often as a host Lambda reads its shards
+            .withScanPeriodMs(HostHandler.POLL_MS);
     Map<String, Object> counts = new LinkedHashMap<>();
     try (LocalRuntime runtime = LocalRuntime.start(options, allowList, invoker, counting)) {
       System.out.println("started " + System.currentTimeMillis());
