@@ -2,8 +2,13 @@ package dev.subminute.controller.core;
 
 import dev.subminute.model.Job;
 import dev.subminute.model.WorkerEvent;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Hands each tick to the executor given, which builds the worker event and starts the invoke. On
@@ -18,6 +23,16 @@ public final class TickDispatcher {
   public TickDispatcher(WorkerInvoker invoker, Executor pool) {
     this.invoker = invoker;
     this.pool = pool;
+  }
+
+  /**
+   * One thread apart from the timer with at most {@code capacity} ticks waiting for it: a host
+   * given more ticks than its core can send counts the excess as failed invokes, as it would a
+   * throttled one, instead of queueing them until its heap is full and every job misses.
+   */
+  public static ExecutorService boundedThread(ThreadFactory threads, int capacity) {
+    return new ThreadPoolExecutor(
+        1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity), threads);
   }
 
   void dispatch(JobTimer timer, Job job, long plannedAt, long intervalMs, long firedAtMicros) {

@@ -52,6 +52,12 @@ public final class HostHandler implements RequestStreamHandler {
   /** Invokes a host's Lambda client sends at once. */
   public static final int INVOKE_CONNECTIONS = 256;
 
+  /**
+   * Ticks waiting for the dispatch thread at most: two seconds of the ticks a host is sized for
+   * (the scaler's target); a tick that would wait longer is counted failed, not sent seconds late.
+   */
+  public static final int DISPATCH_QUEUE = 2_000;
+
   /** How often a host reads its shards' items: a change reaches the host within this long. */
   public static final long POLL_MS = 1_000;
 
@@ -145,7 +151,7 @@ public final class HostHandler implements RequestStreamHandler {
                 time,
                 ControllerConfig.lambda(),
                 new TickDispatcher(
-                    invoker, Executors.newSingleThreadExecutor(daemon("host-dispatch"))),
+                    invoker, TickDispatcher.boundedThread(daemon("host-dispatch"), DISPATCH_QUEUE)),
                 TickListener.NONE,
                 Executors.newSingleThreadExecutor(daemon("host-timer-ends")))
             .start("host-timer");

@@ -70,6 +70,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
   static final long P99_BOUND_MICROS = 5_000;
   static final int FEWEST_STEP_JOBS = 50;
   static final long MAX_BOUND_MICROS = 10_000;
+  static final long FLOOR_PERIOD_MS = 10;
 
   /**
    * The host Lambda's JVM: Lambda's Java defaults (the serial collector on one vCPU, C1 only), a
@@ -134,6 +135,13 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
               + " on a machine busy with other work, for the core a Lambda has to itself and for"
               + " AWS's own services; no real-time policy either way (default ${DEFAULT-VALUE})")
   int nice;
+
+  @Option(
+      names = "--floor",
+      description =
+          "before each run, measure the host's core idle this long (default: --duration; 0s to"
+              + " skip): a lone thread's wake-up lateness, the floor under the host's")
+  String floor;
 
   @Option(
       names = "--answer-delay",
@@ -276,6 +284,11 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         renice(List.of(Long.toString(dynalite.pid())));
       }
       LoadtestCommand.batchPut(table, plan.jobs());
+      long floorMs = floor == null ? durationMs : Durations.millis(floor);
+      if (floorMs > 0) {
+        result.put(
+            "idleCoreFloor", WakeupFloor.onCore(hostCpu, FLOOR_PERIOD_MS, floorMs, classpath));
+      }
       long launched = System.currentTimeMillis();
       HostChild host =
           HostChild.start(
@@ -389,7 +402,8 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         + (warmup.equals("10s") ? "" : " --warmup " + warmup)
         + (LAMBDA_JVM.equals(jvmOptions) ? "" : " --jvm-options '" + jvmOptions + "'")
         + (connections == HostHandler.INVOKE_CONNECTIONS ? "" : " --connections " + connections)
-        + (nice == 0 ? "" : " --nice " + nice);
+        + (nice == 0 ? "" : " --nice " + nice)
+        + (floor == null ? "" : " --floor " + floor);
   }
 
   /** Host windows that ended inside [from, to): successors start every window from the start. */

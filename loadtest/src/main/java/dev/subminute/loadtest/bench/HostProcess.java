@@ -2,6 +2,7 @@ package dev.subminute.loadtest.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.subminute.controller.core.ControllerConfig;
+import dev.subminute.controller.core.TickDispatcher;
 import dev.subminute.controller.core.TickListener;
 import dev.subminute.controller.core.WorkerInvoker;
 import dev.subminute.controller.handler.HostHandler;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -37,7 +39,7 @@ import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
  * {@code started <epoch ms>} once its first host runs; on a line {@code stop} or the end of its
  * input it closes and prints one JSON line of what it counted itself over its whole run: ticks
  * fired and missed, its dispatch drift (the timer's own view, before the Lambda client), invoke
- * errors, handovers, garbage collections.
+ * errors, ticks refused by a full dispatch queue, handovers, garbage collections.
  */
 public final class HostProcess {
   private HostProcess() {}
@@ -57,11 +59,14 @@ public final class HostProcess {
             .build();
     LambdaWorkerInvoker lambda = new LambdaWorkerInvoker(client);
     // one thread apart from the timer builds and sends the invokes, as HostHandler's host-dispatch
-    ExecutorService dispatch = Executors.newSingleThreadExecutor();
+    ExecutorService dispatch =
+        TickDispatcher.boundedThread(Executors.defaultThreadFactory(), HostHandler.DISPATCH_QUEUE);
     LongAdder invokeErrors = new LongAdder();
+    LongAdder dispatchQueueFull = new LongAdder();
     WorkerInvoker invoker =
-        (worker, event) ->
-            CompletableFuture.supplyAsync(() -> lambda.invoke(worker, event), dispatch)
+        (worker, event) -> {
+          try {
+            return CompletableFuture.supplyAsync(() -> lambda.invoke(worker, event), dispatch)
                 .thenCompose(accepted -> accepted)
                 .whenComplete(
                     (ok, error) -> {
@@ -69,6 +74,11 @@ public final class HostProcess {
                         invokeErrors.increment();
                       }
                     });
+          } catch (RejectedExecutionException full) {
+            dispatchQueueFull.increment(); // the timer counts it a failed invoke
+            throw full;
+          }
+        };
     ConcurrentHistogram dispatchDrift = new ConcurrentHistogram(3_600_000_000L, 3);
     LongAdder missed = new LongAdder();
     TickListener counting =
@@ -117,6 +127,7 @@ public final class HostProcess {
     counts.put("dispatchDriftMaxMs", dispatchDrift.getMaxValue() / 1000.0);
     counts.put("missed", missed.sum());
     counts.put("invokeErrors", invokeErrors.sum());
+    counts.put("dispatchQueueFull", dispatchQueueFull.sum());
     long collections = 0;
     long collectionMs = 0;
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {

@@ -10,22 +10,24 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The host-capacity harness end to end, briefly: the host as its own pinned JVM (the subminute
- * jar), dynalite, the SDK's Lambda client and the loopback endpoint; its counting must see every
- * planned invoke once, and the timer must run untuned, as on Lambda.
+ * The host-capacity harness end to end, briefly: the host as its own pinned JVM (the subminute jar
+ * this module builds), dynalite, the SDK's Lambda client and the loopback endpoint; its counting
+ * must see every planned invoke once, the timer must run untuned, as on Lambda, and the idle core's
+ * wake-up floor is measured first.
  */
 class HostCapacityIT {
 
   @Test
   void a_short_run_counts_every_planned_invoke_once_with_the_timer_untuned() throws Exception {
     Path root = Path.of(System.getProperty("subminute.root", ".."));
-    Path out = root.resolve("loadtest/target/host-capacity-it");
+    Path out = root.resolve("cli/target/host-capacity-it");
     HostCapacityBenchmark bench = new HostCapacityBenchmark();
     bench.jobs = 50;
     bench.interval = "1s";
     bench.duration = "5s";
     bench.window = "60s";
     bench.warmup = "3s";
+    bench.floor = "2s";
     bench.hostCpu = 1;
     bench.nice = 0;
     bench.answerDelay = "20ms";
@@ -33,7 +35,7 @@ class HostCapacityIT {
     bench.jvmOptions = HostCapacityBenchmark.LAMBDA_JVM;
     bench.out = out;
     bench.seed = 1;
-    bench.classpath = root.resolve("loadtest/target/subminute.jar").toString();
+    bench.classpath = root.resolve("cli/target/subminute.jar").toString();
 
     Map<String, Object> run = bench.run(50, "smoke");
 
@@ -51,6 +53,9 @@ class HostCapacityIT {
     assertNotEquals(1L, ((Number) timer.get("timerSlackNs")).longValue());
     assertTrue(((Number) run.get("hostCpuCores")).doubleValue() > 0, run.toString());
     assertTrue(((Number) run.get("hostPeakRssMb")).longValue() > 0, run.toString());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> floor = (Map<String, Object>) run.get("idleCoreFloor");
+    assertEquals(200, ((Number) floor.get("wakeups")).longValue(), "2 s at 10 ms: " + floor);
     assertTrue(Files.exists(out.resolve("smoke-50-1s-5s.json")));
   }
 }
