@@ -38,6 +38,10 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  */
 public final class ControllerHandler implements RequestStreamHandler {
   static final long REMAINING_TIME_MARGIN_MS = 20_000;
+
+  /** Invokes a dedicated controller's Lambda client sends at once. */
+  private static final int INVOKE_CONNECTIONS = 64;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Controller controller;
@@ -137,11 +141,12 @@ public final class ControllerHandler implements RequestStreamHandler {
     static Components fromEnvironment() {
       Environment env = Environment.fromSystem();
       JobStore store = new DynamoJobStore(new JobTable(DynamoClients.aws(), env.tableName()));
-      LambdaAsyncClient lambda = LambdaWorkerInvoker.clientBuilder(64).build();
+      LambdaAsyncClient lambda = LambdaWorkerInvoker.clientBuilder(INVOKE_CONNECTIONS).build();
       SfnClient sfn = SfnClient.create();
       WorkerPolicy policy = env.workerPolicy();
       DedicatedController dedicated =
-          DedicatedController.builder(store, new LambdaWorkerInvoker(lambda), policy)
+          DedicatedController.builder(
+                  store, new LambdaWorkerInvoker(lambda, INVOKE_CONNECTIONS), policy)
               .metrics(new EmbeddedMetricFormat())
               .start();
       Function<String, Reconciler> reconcilers =

@@ -53,10 +53,12 @@ public final class HostHandler implements RequestStreamHandler {
   public static final int INVOKE_CONNECTIONS = 256;
 
   /**
-   * Ticks waiting for the dispatch thread at most: two seconds of the ticks a host is sized for
-   * (the scaler's target); a tick that would wait longer is counted failed, not sent seconds late.
+   * Ticks waiting for the dispatch thread at most: ten seconds of the ticks a host is sized for
+   * (the scaler's target), so a cold start's slow first invokes fit (two seconds did not: 1,302
+   * ticks of 1,000 jobs were refused in the first seconds of a host), while a host given far more
+   * than its core can send counts the excess failed instead of filling its heap.
    */
-  public static final int DISPATCH_QUEUE = 2_000;
+  public static final int DISPATCH_QUEUE = 10_000;
 
   /** How often a host reads its shards' items: a change reaches the host within this long. */
   public static final long POLL_MS = 1_000;
@@ -104,7 +106,8 @@ public final class HostHandler implements RequestStreamHandler {
         HostEnvironment.required("TABLE_NAME"),
         HostEnvironment.required("SHARDS_TABLE_NAME"),
         SfnClient.create(),
-        new LambdaWorkerInvoker(LambdaWorkerInvoker.clientBuilder(INVOKE_CONNECTIONS).build()),
+        new LambdaWorkerInvoker(
+            LambdaWorkerInvoker.clientBuilder(INVOKE_CONNECTIONS).build(), INVOKE_CONNECTIONS),
         WorkerPolicy.parse(System.getenv("ALLOWED_WORKERS")),
         SystemTimeSource.parking());
     // what the host-capacity figures assume of the JVM, in the log of every new environment: a

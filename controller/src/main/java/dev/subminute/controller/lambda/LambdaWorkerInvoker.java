@@ -3,6 +3,8 @@ package dev.subminute.controller.lambda;
 import dev.subminute.controller.core.WorkerInvoker;
 import dev.subminute.model.WorkerEvent;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
@@ -10,12 +12,24 @@ import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClientBuilder;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 
-/** Invokes workers asynchronously (InvocationType EVENT): Lambda queues the event and returns. */
+/**
+ * Invokes workers asynchronously (InvocationType EVENT): Lambda queues the event and returns. At
+ * most {@code maxInFlight} invokes wait for Lambda's answer at once; past that an invoke fails at
+ * once, counted like a throttled one, instead of queueing in the client until the heap is full.
+ */
 public final class LambdaWorkerInvoker implements WorkerInvoker {
   private final LambdaAsyncClient lambda;
+  private final int maxInFlight;
+  private final Semaphore inFlight;
+
+  public LambdaWorkerInvoker(LambdaAsyncClient lambda, int maxInFlight) {
+    this.lambda = lambda;
+    this.maxInFlight = maxInFlight;
+    this.inFlight = new Semaphore(maxInFlight);
+  }
 
   public LambdaWorkerInvoker(LambdaAsyncClient lambda) {
-    this.lambda = lambda;
+    this(lambda, Integer.MAX_VALUE);
   }
 
   /**
@@ -37,6 +51,26 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
 
   @Override
   public CompletableFuture<Void> invoke(String workerArn, WorkerEvent event) {
+    if (!inFlight.tryAcquire()) {
+      return CompletableFuture.failedFuture(
+          new RejectedExecutionException(
+              maxInFlight
+                  + " invokes already wait for Lambda's answer; "
+                  + workerArn
+                  + " not sent"));
+    }
+    CompletableFuture<Void> sent;
+    try {
+      sent = send(workerArn, event);
+    } catch (RuntimeException e) {
+      inFlight.release();
+      throw e;
+    }
+    sent.whenComplete((ok, error) -> inFlight.release());
+    return sent;
+  }
+
+  private CompletableFuture<Void> send(String workerArn, WorkerEvent event) {
     return lambda
         .invoke(
             r ->

@@ -14,8 +14,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +37,7 @@ class LambdaWorkerInvokerTest {
   HttpServer server;
   final List<Recorded> requests = new CopyOnWriteArrayList<>();
   volatile int status = 202;
+  volatile CountDownLatch answer = new CountDownLatch(0);
   LambdaAsyncClient lambda;
 
   @BeforeEach
@@ -43,6 +48,11 @@ class LambdaWorkerInvokerTest {
         exchange -> {
           String body =
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          try {
+            answer.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
           requests.add(
               new Recorded(
                   exchange.getRequestMethod(),
@@ -61,6 +71,7 @@ class LambdaWorkerInvokerTest {
           exchange.getResponseBody().write(response);
           exchange.close();
         });
+    server.setExecutor(Executors.newCachedThreadPool());
     server.start();
     lambda =
         LambdaWorkerInvoker.clientBuilder(4)
@@ -124,5 +135,26 @@ class LambdaWorkerInvokerTest {
         e.getCause().getMessage().contains("boom")
             || e.getCause().getClass().getSimpleName().contains("Lambda"),
         e.getCause().toString());
+  }
+
+  @Test
+  void past_its_limit_of_invokes_in_flight_an_invoke_fails_at_once_until_one_is_answered()
+      throws Exception {
+    answer = new CountDownLatch(1);
+    LambdaWorkerInvoker invoker = new LambdaWorkerInvoker(lambda, 2);
+    WorkerEvent event = new WorkerEvent("j", 1, 1, 100, "{}", "e");
+    CompletableFuture<Void> first = invoker.invoke("log", event);
+    CompletableFuture<Void> second = invoker.invoke("log", event);
+
+    ExecutionException refused =
+        assertThrows(
+            ExecutionException.class, () -> invoker.invoke("log", event).get(1, TimeUnit.SECONDS));
+    assertTrue(refused.getCause() instanceof RejectedExecutionException, refused.toString());
+
+    answer.countDown();
+    first.get(10, TimeUnit.SECONDS);
+    second.get(10, TimeUnit.SECONDS);
+    invoker.invoke("log", event).get(10, TimeUnit.SECONDS);
+    assertEquals(3, requests.size());
   }
 }

@@ -50,14 +50,15 @@ public final class HostProcess {
           "usage: HostProcess DYNAMODB_ENDPOINT TABLE LAMBDA_ENDPOINT WINDOW_MS CONNECTIONS");
       System.exit(2);
     }
+    int connections = Integer.parseInt(args[4]);
     LambdaAsyncClient client =
-        LambdaWorkerInvoker.clientBuilder(Integer.parseInt(args[4]))
+        LambdaWorkerInvoker.clientBuilder(connections)
             .endpointOverride(URI.create(args[2]))
             .region(Region.US_EAST_1)
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
             .build();
-    LambdaWorkerInvoker lambda = new LambdaWorkerInvoker(client);
+    LambdaWorkerInvoker lambda = new LambdaWorkerInvoker(client, connections);
     // one thread apart from the timer builds and sends the invokes, as HostHandler's host-dispatch
     ExecutorService dispatch =
         TickDispatcher.boundedThread(Executors.defaultThreadFactory(), HostHandler.DISPATCH_QUEUE);
