@@ -58,7 +58,7 @@ public final class HostProcess {
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
             .build();
-    LambdaWorkerInvoker lambda = new LambdaWorkerInvoker(client, connections);
+    LambdaWorkerInvoker lambda = new LambdaWorkerInvoker(client, HostHandler.MAX_IN_FLIGHT);
     // one thread apart from the timer builds and sends the invokes, as HostHandler's host-dispatch
     ExecutorService dispatch =
         TickDispatcher.boundedThread(Executors.defaultThreadFactory(), HostHandler.DISPATCH_QUEUE);
