@@ -27,8 +27,8 @@ public final class TickDispatcher {
 
   /**
    * One thread apart from the timer with at most {@code capacity} ticks waiting for it: a host
-   * given more ticks than its core can send counts the excess as failed invokes, as it would a
-   * throttled one, instead of queueing them until its heap is full and every job misses.
+   * given more ticks than its core can send loses the excess, counted as failed invokes, instead of
+   * queueing them until its heap is full and every job misses.
    */
   public static ExecutorService boundedThread(ThreadFactory threads, int capacity) {
     return new ThreadPoolExecutor(

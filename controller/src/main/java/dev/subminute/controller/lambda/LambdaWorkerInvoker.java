@@ -2,6 +2,7 @@ package dev.subminute.controller.lambda;
 
 import dev.subminute.controller.core.WorkerInvoker;
 import dev.subminute.model.WorkerEvent;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -15,9 +16,12 @@ import software.amazon.awssdk.services.lambda.model.InvocationType;
 /**
  * Invokes workers asynchronously (InvocationType EVENT): Lambda queues the event and returns. At
  * most {@code maxInFlight} invokes wait for Lambda's answer at once; past that an invoke fails at
- * once, counted like a throttled one, instead of queueing in the client until the heap is full.
+ * once and its tick is lost (counted as a failed invoke, not retried), instead of queueing in the
+ * client until the heap is full.
  */
 public final class LambdaWorkerInvoker implements WorkerInvoker {
+  static final Duration INVOKE_TIMEOUT = Duration.ofSeconds(10);
+
   private final LambdaAsyncClient lambda;
   private final int maxInFlight;
   private final Semaphore inFlight;
@@ -41,6 +45,8 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
   public static LambdaAsyncClientBuilder clientBuilder(int connections) {
     return LambdaAsyncClient.builder()
         .httpClientBuilder(AwsCrtAsyncHttpClient.builder().maxConcurrency(connections))
+        // an invoke that never answers would hold its place among those in flight for good
+        .overrideConfiguration(c -> c.apiCallTimeout(INVOKE_TIMEOUT))
         // an invoke's callbacks only count a failure: completing them on the thread that read the
         // answer spares a hand-off to the SDK's own pool for every invoke, on a host's one core
         .asyncConfiguration(
@@ -66,8 +72,7 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
       inFlight.release();
       throw e;
     }
-    sent.whenComplete((ok, error) -> inFlight.release());
-    return sent;
+    return sent.whenComplete((ok, error) -> inFlight.release());
   }
 
   private CompletableFuture<Void> send(String workerArn, WorkerEvent event) {

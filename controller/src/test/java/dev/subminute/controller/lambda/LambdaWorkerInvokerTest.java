@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ class LambdaWorkerInvokerTest {
   record Recorded(String method, String path, Map<String, List<String>> headers, String body) {}
 
   HttpServer server;
+  final ExecutorService answering = Executors.newCachedThreadPool();
   final List<Recorded> requests = new CopyOnWriteArrayList<>();
   volatile int status = 202;
   volatile CountDownLatch answer = new CountDownLatch(0);
@@ -71,7 +73,7 @@ class LambdaWorkerInvokerTest {
           exchange.getResponseBody().write(response);
           exchange.close();
         });
-    server.setExecutor(Executors.newCachedThreadPool());
+    server.setExecutor(answering);
     server.start();
     lambda =
         LambdaWorkerInvoker.clientBuilder(4)
@@ -90,6 +92,7 @@ class LambdaWorkerInvokerTest {
   void stop() {
     lambda.close();
     server.stop(0);
+    answering.shutdownNow();
   }
 
   @Test
@@ -156,5 +159,16 @@ class LambdaWorkerInvokerTest {
     second.get(10, TimeUnit.SECONDS);
     invoker.invoke("log", event).get(10, TimeUnit.SECONDS);
     assertEquals(3, requests.size());
+  }
+
+  @Test
+  void a_failed_invoke_gives_its_place_back() throws Exception {
+    LambdaWorkerInvoker invoker = new LambdaWorkerInvoker(lambda, 1);
+    WorkerEvent event = new WorkerEvent("j", 1, 1, 100, "{}", "e");
+    status = 500;
+    assertThrows(
+        ExecutionException.class, () -> invoker.invoke("log", event).get(20, TimeUnit.SECONDS));
+    status = 202;
+    invoker.invoke("log", event).get(10, TimeUnit.SECONDS);
   }
 }

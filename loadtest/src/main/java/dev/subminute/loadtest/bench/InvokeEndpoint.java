@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -106,7 +107,7 @@ final class InvokeEndpoint implements AutoCloseable {
       }
       JsonNode event;
       try {
-        event = json.readTree((java.io.InputStream) new ByteBufInputStream(request.content()));
+        event = json.readTree((InputStream) new ByteBufInputStream(request.content()));
       } catch (IOException notJson) {
         reject(ctx, HttpResponseStatus.BAD_REQUEST, keepAlive);
         return;

@@ -1,7 +1,6 @@
 package dev.subminute.loadtest.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -10,10 +9,8 @@ import org.junit.jupiter.api.Test;
 class WakeupFloorTest {
 
   @Test
-  void wakes_once_per_period_and_never_early() {
-    Histogram late = WakeupFloor.measure(10, 300);
-    assertEquals(30, late.getTotalCount());
-    assertTrue(late.getMinValue() >= 0);
+  void wakes_once_per_period_of_the_duration() {
+    assertEquals(30, WakeupFloor.measure(10, 300).getTotalCount());
   }
 
   @Test
