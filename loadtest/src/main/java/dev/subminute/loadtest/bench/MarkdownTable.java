@@ -87,8 +87,11 @@ final class MarkdownTable {
         .append(" through the AWS SDK Lambda client (EVENT) the host Lambda builds, on a loopback")
         .append(" Invoke endpoint that answers 202 after 20 ms. Drift is the endpoint's arrival")
         .append(" minus the planned instant; transit is the arrival minus the timer's firing (the")
-        .append(" event's firedAt): the SDK client, the HTTP hop and the endpoint. A run holds")
-        .append(" when p99 ≤ 5 ms, max ≤ 10 ms, 0 missed and 0 duplicated.\n\n");
+        .append(" event's firedAt): the SDK client, the HTTP hop and the endpoint. The idle-core")
+        .append(" column is the host's core measured before the run, as long as the span, with")
+        .append(" nothing of ours on it (`WakeupFloor`: a lone thread's wake-up lateness every 10")
+        .append(" ms): no host on that core holds a max below it. A run holds when p99 ≤ 5 ms,")
+        .append(" max ≤ 10 ms, 0 missed and 0 duplicated.\n\n");
     md.append("| run |");
     for (String[] c : COLUMNS) {
       md.append(' ').append(c[0]).append(" |");
