@@ -49,11 +49,12 @@ final class HostChild {
     if (nice != 0) {
       command.addAll(List.of("nice", "-n", Integer.toString(nice)));
     }
-    command.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(jvmOptions.trim().split("\\s+")));
-    command.add("-D" + SystemTimeSource.TUNING_PROPERTY + "=off");
-    command.addAll(List.of("-cp", classpath, HostProcess.class.getName()));
+    command.addAll(
+        javaOnCore(
+            cpu,
+            jvmOptions + " -D" + SystemTimeSource.TUNING_PROPERTY + "=off",
+            classpath,
+            HostProcess.class));
     command.addAll(args);
     try {
       return new HostChild(
@@ -62,6 +63,15 @@ final class HostChild {
       throw new IOException(
           "cannot start the host with taskset (install util-linux): " + e.getMessage(), e);
     }
+  }
+
+  /** The command that runs {@code main} in a JVM of this Java pinned to {@code cpu}. */
+  static List<String> javaOnCore(int cpu, String jvmOptions, String classpath, Class<?> main) {
+    List<String> command = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(Arrays.asList(jvmOptions.trim().split("\\s+")));
+    command.addAll(List.of("-cp", classpath, main.getName()));
+    return command;
   }
 
   /** Waits for the host's first window; returns when it started (epoch ms). */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,6 @@ import org.HdrHistogram.Histogram;
  * Arguments: period in ms, duration in ms. Prints one JSON line of its figures.
  */
 public final class WakeupFloor {
-  static final long LATE_MICROS = 10_000;
-
   private WakeupFloor() {}
 
   public static void main(String[] args) throws Exception {
@@ -66,29 +64,20 @@ public final class WakeupFloor {
     figures.put(
         "over10Ms",
         lateMicros.getTotalCount()
-            - lateMicros.getCountBetweenValues(0, lateMicros.highestEquivalentValue(LATE_MICROS)));
+            - lateMicros.getCountBetweenValues(
+                0, lateMicros.highestEquivalentValue(HostCapacityBenchmark.MAX_BOUND_MICROS)));
     return figures;
   }
 
   /** Runs the probe as a child JVM pinned to {@code cpu} and returns its figures. */
   static Map<String, Object> onCore(int cpu, long periodMs, long durationMs, String classpath)
       throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            HostChild.javaOnCore(cpu, "-XX:+UseSerialGC -Xmx64m", classpath, WakeupFloor.class));
+    command.addAll(List.of(Long.toString(periodMs), Long.toString(durationMs)));
     Process probe =
-        new ProcessBuilder(
-                List.of(
-                    "taskset",
-                    "-c",
-                    Integer.toString(cpu),
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC",
-                    "-Xmx64m",
-                    "-cp",
-                    classpath,
-                    WakeupFloor.class.getName(),
-                    Long.toString(periodMs),
-                    Long.toString(durationMs)))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out;
     try (InputStream in = probe.getInputStream()) {
       out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
