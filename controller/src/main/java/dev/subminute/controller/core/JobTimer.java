@@ -88,7 +88,7 @@ public final class JobTimer {
         end(WindowResult.Action.STOP, null, "handed over");
         return;
       }
-      if (nowMs - nextPlanned > tolerance || !fence.valid(nowNanos)) {
+      if (nowMs - nextPlanned > tolerance || !fence.valid(sendAtNanos(nextPlanned, nowNanos))) {
         missed++;
         loop.listener().missed(job.jobId(), nextPlanned);
         latestSkipped = nextPlanned;
@@ -109,7 +109,7 @@ public final class JobTimer {
   private void fireOnceForSkipped(long latestSkipped, long nowNanos) {
     if (latestSkipped != NONE
         && job.misfire() == Misfire.FIRE_ONCE
-        && fence.valid(nowNanos)
+        && fence.valid(sendAtNanos(latestSkipped, nowNanos))
         && latestSkipped >= fence.fromMs()) {
       missed--;
       fire(latestSkipped, TickGrid.intervalAt(job, latestSkipped), nowNanos);
@@ -159,10 +159,16 @@ public final class JobTimer {
     invokeErrors.incrementAndGet();
   }
 
+  /**
+   * Dispatches the tick planned at {@code planned}: it leaves at that instant, or at once when the
+   * timer is late. Its drift is how late it leaves; a tick dispatched ahead to be prepared has
+   * none.
+   */
   private void fire(long planned, long intervalMs, long nowNanos) {
-    long driftNanos = nowNanos - monoAt(planned);
-    long firedAtMicros = wallAnchorMicros + (nowNanos - monoAnchorNanos) / 1_000;
-    loop.dispatcher().dispatch(this, job, planned, intervalMs, firedAtMicros);
+    long sendAtNanos = sendAtNanos(planned, nowNanos);
+    long driftNanos = sendAtNanos - monoAt(planned);
+    long firedAtMicros = wallAnchorMicros + (sendAtNanos - monoAnchorNanos) / 1_000;
+    loop.dispatcher().dispatch(this, job, planned, intervalMs, firedAtMicros, sendAtNanos);
     fired++;
     driftMicros.recordValue(Math.min(Math.max(driftNanos / 1_000, 0), 60_000_000L));
     loop.listener().fired(job.jobId(), planned, driftNanos);
@@ -175,7 +181,11 @@ public final class JobTimer {
       segment = TickGrid.segmentAt(job, next);
     }
     nextPlanned = next;
-    deadlineNanos = monoAt(next);
+    deadlineNanos = monoAt(next) - loop.dispatcher().prepareAheadNanos();
+  }
+
+  private long sendAtNanos(long planned, long nowNanos) {
+    return Math.max(monoAt(planned), nowNanos);
   }
 
   /**

@@ -35,22 +35,38 @@ public final class TickDispatcher {
         1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity), threads);
   }
 
-  void dispatch(JobTimer timer, Job job, long plannedAt, long intervalMs, long firedAtMicros) {
+  /** How long before its instant a tick is dispatched: the invoker's time to prepare it. */
+  long prepareAheadNanos() {
+    return invoker.prepareAheadNanos();
+  }
+
+  void dispatch(
+      JobTimer timer,
+      Job job,
+      long plannedAt,
+      long intervalMs,
+      long firedAtMicros,
+      long sendAtNanos) {
     try {
-      pool.execute(() -> invoke(timer, job, plannedAt, intervalMs, firedAtMicros));
+      pool.execute(() -> invoke(timer, job, plannedAt, intervalMs, firedAtMicros, sendAtNanos));
     } catch (RejectedExecutionException saturated) {
       timer.invokeFailed();
     }
   }
 
   private void invoke(
-      JobTimer timer, Job job, long plannedAt, long intervalMs, long firedAtMicros) {
+      JobTimer timer,
+      Job job,
+      long plannedAt,
+      long intervalMs,
+      long firedAtMicros,
+      long sendAtNanos) {
     WorkerEvent event =
         new WorkerEvent(
             job.jobId(), plannedAt, firedAtMicros, intervalMs, job.payloadJson(), timer.execution);
     try {
       invoker
-          .invoke(job.workerArn(), event)
+          .invoke(job.workerArn(), event, sendAtNanos)
           .whenComplete(
               (ok, error) -> {
                 if (error != null) {

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -69,16 +70,28 @@ public final class HostHandler implements RequestStreamHandler {
    */
   public static final int DISPATCH_QUEUE = 10_000;
 
+  /**
+   * How long before its instant a host prepares a tick's invoke (marshals and signs it), to send it
+   * at the instant: more than a burst of ticks due together takes to prepare, far less than any
+   * change or handover waits. 15 ms, not 20: instants fall on whole milliseconds, mostly on round
+   * ones, so the ticks due at one 10 ms instant are prepared halfway to the next, not while the
+   * ticks due then leave (at 20 ms, 1,000 jobs at 1 s arrived 1.3 ms late at the median, at 15 ms
+   * 0.8; docs/results/host-capacity/FINDINGS.md).
+   */
+  public static final Duration PREPARE_AHEAD = Duration.ofMillis(15);
+
   /** How often a host reads its shards' items: a change reaches the host within this long. */
   public static final long POLL_MS = 1_000;
 
   /**
    * The options the stack gives a host's JVM on top of Lambda's defaults ({@code
-   * JAVA_TOOL_OPTIONS}): the C2 compiler, which Lambda leaves off; a host runs for hours in one
-   * environment, and C2's code cut the host's CPU and its tick lateness on one core
+   * JAVA_TOOL_OPTIONS}): the C2 compiler, which Lambda leaves off, since a host runs for hours in
+   * one environment; and the Shenandoah collector in place of Lambda's serial one (Lambda's Java
+   * documentation names the two it allows), whose pauses stay under a millisecond where the serial
+   * collector's young pauses of 3 to 13 ms held back every tick due meanwhile
    * (docs/results/host-capacity).
    */
-  public static final String JVM_OPTIONS = "-XX:TieredStopAtLevel=4";
+  public static final String JVM_OPTIONS = "-XX:TieredStopAtLevel=4 -XX:+UseShenandoahGC";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -116,7 +129,9 @@ public final class HostHandler implements RequestStreamHandler {
         HostEnvironment.required("SHARDS_TABLE_NAME"),
         SfnClient.create(),
         new LambdaWorkerInvoker(
-            LambdaWorkerInvoker.clientBuilder(INVOKE_CONNECTIONS).build(), MAX_IN_FLIGHT),
+            LambdaWorkerInvoker.clientBuilder(INVOKE_CONNECTIONS).build(),
+            MAX_IN_FLIGHT,
+            PREPARE_AHEAD),
         WorkerPolicy.parse(System.getenv("ALLOWED_WORKERS")),
         SystemTimeSource.parking());
     // what the host-capacity figures assume of the JVM, in the log of every new environment: a
@@ -125,7 +140,7 @@ public final class HostHandler implements RequestStreamHandler {
         "host JVM: "
             + jvmFlag("TieredStopAtLevel")
             + ", "
-            + jvmFlag("UseSerialGC")
+            + jvmFlag("UseShenandoahGC")
             + ", cores seen "
             + Runtime.getRuntime().availableProcessors());
   }

@@ -25,15 +25,40 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
   private final LambdaAsyncClient lambda;
   private final int maxInFlight;
   private final Semaphore inFlight;
+  private final long prepareAheadNanos;
 
-  public LambdaWorkerInvoker(LambdaAsyncClient lambda, int maxInFlight) {
+  /**
+   * Sends through {@code lambda}, built by {@link #clientBuilder(int)}. With a {@code prepareAhead}
+   * above zero, each tick comes that long before its instant: its invoke is marshalled and signed
+   * then, and leaves at the instant.
+   */
+  public LambdaWorkerInvoker(LambdaAsyncClient lambda, int maxInFlight, Duration prepareAhead) {
+    if (!prepareAhead.isZero() && !holdsUntilInstant(lambda)) {
+      throw new IllegalArgumentException(
+          "an invoker that prepares ahead needs a client from LambdaWorkerInvoker.clientBuilder,"
+              + " its override configuration kept: this one would send every tick early");
+    }
     this.lambda = lambda;
     this.maxInFlight = maxInFlight;
     this.inFlight = new Semaphore(maxInFlight);
+    this.prepareAheadNanos = prepareAhead.toNanos();
+  }
+
+  public LambdaWorkerInvoker(LambdaAsyncClient lambda, int maxInFlight) {
+    this(lambda, maxInFlight, Duration.ZERO);
   }
 
   public LambdaWorkerInvoker(LambdaAsyncClient lambda) {
     this(lambda, Integer.MAX_VALUE);
+  }
+
+  private static boolean holdsUntilInstant(LambdaAsyncClient lambda) {
+    return lambda
+        .serviceClientConfiguration()
+        .overrideConfiguration()
+        .executionInterceptors()
+        .stream()
+        .anyMatch(SendAtInstant::isOurs);
   }
 
   /**
@@ -43,10 +68,14 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
    * whose young collections set a host's worst tick (docs/results/host-capacity/FINDINGS.md).
    */
   public static LambdaAsyncClientBuilder clientBuilder(int connections) {
+    SendAtInstant sendAtInstant = new SendAtInstant();
     return LambdaAsyncClient.builder()
-        .httpClientBuilder(AwsCrtAsyncHttpClient.builder().maxConcurrency(connections))
+        .httpClientBuilder(
+            sendAtInstant.holding(AwsCrtAsyncHttpClient.builder().maxConcurrency(connections)))
         // an invoke that never answers would hold its place among those in flight for good
-        .overrideConfiguration(c -> c.apiCallTimeout(INVOKE_TIMEOUT))
+        .overrideConfiguration(
+            c ->
+                c.apiCallTimeout(INVOKE_TIMEOUT).addExecutionInterceptor(sendAtInstant.interceptor))
         // an invoke's callbacks only count a failure: completing them on the thread that read the
         // answer spares a hand-off to the SDK's own pool for every invoke, on a host's one core
         .asyncConfiguration(
@@ -56,7 +85,17 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
   }
 
   @Override
+  public long prepareAheadNanos() {
+    return prepareAheadNanos;
+  }
+
+  @Override
   public CompletableFuture<Void> invoke(String workerArn, WorkerEvent event) {
+    return invoke(workerArn, event, System.nanoTime());
+  }
+
+  @Override
+  public CompletableFuture<Void> invoke(String workerArn, WorkerEvent event, long sendAtNanos) {
     if (!inFlight.tryAcquire()) {
       return CompletableFuture.failedFuture(
           new RejectedExecutionException(
@@ -67,7 +106,7 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
     }
     CompletableFuture<Void> sent;
     try {
-      sent = send(workerArn, event);
+      sent = send(workerArn, event, sendAtNanos);
     } catch (RuntimeException e) {
       inFlight.release();
       throw e;
@@ -75,13 +114,15 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
     return sent.whenComplete((ok, error) -> inFlight.release());
   }
 
-  private CompletableFuture<Void> send(String workerArn, WorkerEvent event) {
+  private CompletableFuture<Void> send(String workerArn, WorkerEvent event, long sendAtNanos) {
     return lambda
         .invoke(
             r ->
                 r.functionName(workerArn)
                     .invocationType(InvocationType.EVENT)
-                    .payload(SdkBytes.fromUtf8String(event.toJson())))
+                    .payload(SdkBytes.fromUtf8String(event.toJson()))
+                    .overrideConfiguration(
+                        o -> o.putExecutionAttribute(SendAtInstant.SEND_AT_NANOS, sendAtNanos)))
         .thenAccept(
             response -> {
               if (response.functionError() != null) {

@@ -8,6 +8,7 @@ import dev.subminute.controller.testing.RecordingInvoker;
 import dev.subminute.model.Job;
 import dev.subminute.model.Misfire;
 import dev.subminute.model.ProfileRule;
+import dev.subminute.model.WorkerEvent;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -15,6 +16,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +81,97 @@ class TimerLoopTranscriptTest {
     assertEquals(WindowResult.Action.CONTINUE, result.get().action());
     assertEquals(Instant.parse("2026-11-26T00:00:03Z").toEpochMilli(), result.get().lastPlanned());
     assertEquals(3, result.get().fired());
+  }
+
+  @Test
+  void an_invoker_that_prepares_ahead_gets_each_tick_early_to_send_at_its_instant() {
+    time = new FakeTimeSource(Instant.parse("2026-11-26T00:00:00.300Z"), transcript);
+    long monoAtStart = time.monoNanos();
+    List<String> calls = new ArrayList<>();
+    WorkerInvoker preparing =
+        new WorkerInvoker() {
+          @Override
+          public long prepareAheadNanos() {
+            return 20_000_000;
+          }
+
+          @Override
+          public CompletableFuture<Void> invoke(String workerArn, WorkerEvent event) {
+            throw new AssertionError("a tick prepared ahead must carry its instant");
+          }
+
+          @Override
+          public CompletableFuture<Void> invoke(
+              String workerArn, WorkerEvent event, long sendAtNanos) {
+            calls.add(
+                String.format(
+                    Locale.ROOT,
+                    "prepared at +%.3f to leave at +%.3f, firedAt %d",
+                    (time.monoNanos() - monoAtStart) / 1e9,
+                    (sendAtNanos - monoAtStart) / 1e9,
+                    event.firedAtMicros()));
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    loop =
+        new TimerLoop(
+            time,
+            CONFIG,
+            new TickDispatcher(preparing, Runnable::run),
+            TickListener.NONE,
+            Runnable::run);
+    window(job(1_000), null, 2_500);
+    runUntilEnd();
+
+    long second1 = Instant.parse("2026-11-26T00:00:01Z").toEpochMilli() * 1_000;
+    assertEquals(List.of("sleep 0.680", "sleep 1.000"), transcript);
+    assertEquals(
+        List.of(
+            "prepared at +0.680 to leave at +0.700, firedAt " + second1,
+            "prepared at +1.680 to leave at +1.700, firedAt " + (second1 + 1_000_000)),
+        calls);
+    assertEquals(2, result.get().fired());
+    assertEquals(0, result.get().driftMaxMicros(), "a tick that leaves at its instant is on time");
+  }
+
+  @Test
+  void a_tick_the_timer_reaches_after_its_instant_leaves_at_once_and_counts_as_late() {
+    time = new FakeTimeSource(Instant.parse("2026-11-26T00:00:00.300Z"), transcript);
+    long monoAtStart = time.monoNanos();
+    List<Long> sendAts = new ArrayList<>();
+    WorkerInvoker preparing =
+        new WorkerInvoker() {
+          @Override
+          public long prepareAheadNanos() {
+            return 20_000_000;
+          }
+
+          @Override
+          public CompletableFuture<Void> invoke(String workerArn, WorkerEvent event) {
+            throw new AssertionError("a tick prepared ahead must carry its instant");
+          }
+
+          @Override
+          public CompletableFuture<Void> invoke(
+              String workerArn, WorkerEvent event, long sendAtNanos) {
+            sendAts.add(sendAtNanos - monoAtStart);
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    loop =
+        new TimerLoop(
+            time,
+            CONFIG,
+            new TickDispatcher(preparing, Runnable::run),
+            TickListener.NONE,
+            Runnable::run);
+    time.stallNextWait(50); // the wait for the first tick's preparation ends 30 ms past its instant
+    window(job(1_000), null, 1_500);
+    runUntilEnd();
+
+    assertEquals(List.of(730_000_000L), sendAts);
+    // the drift histogram keeps two significant digits
+    assertEquals(30_000, result.get().driftMaxMicros(), 300);
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClientBuilder;
 
 /** The request the SDK's async Lambda client sends, as a loopback Lambda endpoint records it. */
 class LambdaWorkerInvokerTest {
@@ -38,6 +40,7 @@ class LambdaWorkerInvokerTest {
   HttpServer server;
   final ExecutorService answering = Executors.newCachedThreadPool();
   final List<Recorded> requests = new CopyOnWriteArrayList<>();
+  final List<Long> arrivalNanos = new CopyOnWriteArrayList<>();
   volatile int status = 202;
   volatile CountDownLatch answer = new CountDownLatch(0);
   LambdaAsyncClient lambda;
@@ -48,6 +51,7 @@ class LambdaWorkerInvokerTest {
     server.createContext(
         "/",
         exchange -> {
+          arrivalNanos.add(System.nanoTime());
           String body =
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           try {
@@ -75,16 +79,19 @@ class LambdaWorkerInvokerTest {
         });
     server.setExecutor(answering);
     server.start();
+    LambdaAsyncClientBuilder builder = LambdaWorkerInvoker.clientBuilder(4);
     lambda =
-        LambdaWorkerInvoker.clientBuilder(4)
+        builder
             .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
             .region(Region.US_EAST_1)
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
+            // changes the client's override configuration, keeping what clientBuilder set in it
             .overrideConfiguration(
-                c ->
-                    c.retryStrategy(RetryMode.STANDARD)
-                        .apiCallTimeout(java.time.Duration.ofSeconds(5)))
+                builder.overrideConfiguration().toBuilder()
+                    .retryStrategy(RetryMode.STANDARD)
+                    .apiCallTimeout(Duration.ofSeconds(5))
+                    .build())
             .build();
   }
 
@@ -159,6 +166,49 @@ class LambdaWorkerInvokerTest {
     second.get(10, TimeUnit.SECONDS);
     invoker.invoke("log", event).get(10, TimeUnit.SECONDS);
     assertEquals(3, requests.size());
+  }
+
+  @Test
+  void an_invoke_prepared_ahead_leaves_at_its_instant_not_before() throws Exception {
+    LambdaWorkerInvoker invoker = new LambdaWorkerInvoker(lambda, 8, Duration.ofMillis(20));
+    WorkerEvent event = new WorkerEvent("j", 1, 1, 100, "{}", "e");
+    long sendAt = System.nanoTime() + 300_000_000L;
+    CompletableFuture<Void> sent = invoker.invoke("log", event, sendAt);
+    assertTrue(arrivalNanos.isEmpty(), "the request left before its instant");
+
+    sent.get(10, TimeUnit.SECONDS);
+    assertEquals(1, arrivalNanos.size());
+    long lateNanos = arrivalNanos.get(0) - sendAt;
+    assertTrue(lateNanos >= 0, "arrived " + -lateNanos / 1e6 + " ms before its instant");
+    assertTrue(lateNanos < 5_000_000_000L, "arrived " + lateNanos / 1e6 + " ms after its instant");
+    assertEquals(20_000_000L, invoker.prepareAheadNanos());
+  }
+
+  @Test
+  void an_invoke_whose_instant_passed_leaves_at_once() throws Exception {
+    LambdaWorkerInvoker invoker = new LambdaWorkerInvoker(lambda, 8, Duration.ofMillis(20));
+    WorkerEvent event = new WorkerEvent("j", 1, 1, 100, "{}", "e");
+    long started = System.nanoTime();
+    invoker.invoke("log", event, started - 60_000_000_000L).get(10, TimeUnit.SECONDS);
+    assertEquals(1, arrivalNanos.size());
+  }
+
+  @Test
+  void preparing_ahead_needs_a_client_that_holds_requests_until_their_instant() {
+    try (LambdaAsyncClient plain =
+        LambdaAsyncClient.builder()
+            .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s")))
+            .build()) {
+      IllegalArgumentException refused =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new LambdaWorkerInvoker(plain, 8, Duration.ofMillis(20)));
+      assertTrue(refused.getMessage().contains("clientBuilder"), refused.getMessage());
+      assertEquals(0, new LambdaWorkerInvoker(plain, 8).prepareAheadNanos());
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.subminute.controller.lambda.LambdaWorkerInvoker;
 import dev.subminute.loadtest.LoadPlan;
 import dev.subminute.local.LocalLambda;
 import dev.subminute.local.LocalRuntime;
+import dev.subminute.model.WorkerEvent;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.GarbageCollectorMXBean;
@@ -38,8 +39,9 @@ import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
  * <p>Arguments: DynamoDB endpoint, table, Lambda endpoint, window in ms, HTTP connections. Prints
  * {@code started <epoch ms>} once its first host runs; on a line {@code stop} or the end of its
  * input it closes and prints one JSON line of what it counted itself over its whole run: ticks
- * fired and missed, its dispatch drift (the timer's own view, before the Lambda client), invoke
- * errors, ticks refused by a full dispatch queue, handovers, garbage collections.
+ * fired and missed, its dispatch drift (the timer's own view: how far past its instant a tick was
+ * handed to the Lambda client, none for a tick prepared ahead in time), invoke errors, ticks
+ * refused by a full dispatch queue, handovers, and each collector's count and time.
  */
 public final class HostProcess {
   private HostProcess() {}
@@ -58,26 +60,41 @@ public final class HostProcess {
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
             .build();
-    LambdaWorkerInvoker lambda = new LambdaWorkerInvoker(client, HostHandler.MAX_IN_FLIGHT);
+    LambdaWorkerInvoker lambda =
+        new LambdaWorkerInvoker(client, HostHandler.MAX_IN_FLIGHT, HostHandler.PREPARE_AHEAD);
     // one thread apart from the timer builds and sends the invokes, as HostHandler's host-dispatch
     ExecutorService dispatch =
         TickDispatcher.boundedThread(Executors.defaultThreadFactory(), HostHandler.DISPATCH_QUEUE);
     LongAdder invokeErrors = new LongAdder();
     LongAdder dispatchQueueFull = new LongAdder();
     WorkerInvoker invoker =
-        (worker, event) -> {
-          try {
-            return CompletableFuture.supplyAsync(() -> lambda.invoke(worker, event), dispatch)
-                .thenCompose(accepted -> accepted)
-                .whenComplete(
-                    (ok, error) -> {
-                      if (error != null) {
-                        invokeErrors.increment();
-                      }
-                    });
-          } catch (RejectedExecutionException full) {
-            dispatchQueueFull.increment(); // the timer counts it a failed invoke
-            throw full;
+        new WorkerInvoker() {
+          @Override
+          public long prepareAheadNanos() {
+            return lambda.prepareAheadNanos();
+          }
+
+          @Override
+          public CompletableFuture<Void> invoke(String worker, WorkerEvent event) {
+            return invoke(worker, event, System.nanoTime());
+          }
+
+          @Override
+          public CompletableFuture<Void> invoke(String worker, WorkerEvent event, long sendAt) {
+            try {
+              return CompletableFuture.supplyAsync(
+                      () -> lambda.invoke(worker, event, sendAt), dispatch)
+                  .thenCompose(accepted -> accepted)
+                  .whenComplete(
+                      (ok, error) -> {
+                        if (error != null) {
+                          invokeErrors.increment();
+                        }
+                      });
+            } catch (RejectedExecutionException full) {
+              dispatchQueueFull.increment(); // the timer counts it a failed invoke
+              throw full;
+            }
           }
         };
     ConcurrentHistogram dispatchDrift = new ConcurrentHistogram(3_600_000_000L, 3);
@@ -129,14 +146,14 @@ public final class HostProcess {
     counts.put("missed", missed.sum());
     counts.put("invokeErrors", invokeErrors.sum());
     counts.put("dispatchQueueFull", dispatchQueueFull.sum());
-    long collections = 0;
-    long collectionMs = 0;
+    // per collector: the serial one's beans count pauses; Shenandoah's "Pauses" bean counts its
+    // pauses and its "Cycles" bean the concurrent cycles, which stop no thread
+    Map<String, Object> collectors = new LinkedHashMap<>();
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      collections += gc.getCollectionCount();
-      collectionMs += gc.getCollectionTime();
+      collectors.put(
+          gc.getName(), Map.of("count", gc.getCollectionCount(), "ms", gc.getCollectionTime()));
     }
-    counts.put("gcPauses", collections); // the serial collector stops every thread each time
-    counts.put("gcPauseTotalMs", collectionMs);
+    counts.put("collectors", collectors);
     System.out.println(new ObjectMapper().writeValueAsString(counts));
     client.close();
     System.exit(0);
