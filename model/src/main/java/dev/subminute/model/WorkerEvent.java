@@ -5,7 +5,8 @@ package dev.subminute.model;
  * workers use it to drop duplicate deliveries.
  *
  * @param plannedAt the planned instant, epoch ms
- * @param firedAtMicros when the controller dispatched the invoke, epoch µs
+ * @param firedAtMicros when the controller sends the invoke, epoch µs: when its timer fired, or,
+ *     for an invoke prepared ahead of its instant (a shared host's), the instant it is released at
  */
 public record WorkerEvent(
     String jobId,

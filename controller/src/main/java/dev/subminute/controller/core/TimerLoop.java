@@ -116,6 +116,14 @@ public final class TimerLoop implements AutoCloseable {
     submit(() -> timer.stop(reason));
   }
 
+  /**
+   * How long before its instant each tick is dispatched, to be prepared: a tick prepared before its
+   * timer stopped or its shard's fence closed still leaves, at most this long later.
+   */
+  public long prepareAheadNanos() {
+    return dispatcher.prepareAheadNanos();
+  }
+
   public int activeTimers() {
     return heap.size();
   }

@@ -71,12 +71,13 @@ public final class HostHandler implements RequestStreamHandler {
   public static final int DISPATCH_QUEUE = 10_000;
 
   /**
-   * How long before its instant a host prepares a tick's invoke (marshals and signs it), to send it
-   * at the instant: more than a burst of ticks due together takes to prepare, far less than any
-   * change or handover waits. 15 ms, not 20: instants fall on whole milliseconds, mostly on round
-   * ones, so the ticks due at one 10 ms instant are prepared halfway to the next, not while the
-   * ticks due then leave (at 20 ms, 1,000 jobs at 1 s arrived 1.3 ms late at the median, at 15 ms
-   * 0.8; docs/results/host-capacity/FINDINGS.md).
+   * How long before its instant a host prepares a tick's invoke (marshals and signs it, about 0.15
+   * ms of its core), to send it at the instant. Ticks due at one instant beyond what the lead
+   * prepares (about a hundred) leave late; a stop or change reaches a tick already prepared no
+   * more. 15 ms, not 20: instants fall on whole milliseconds, mostly round ones, so the ticks due
+   * at one 10 ms instant are prepared halfway to the next, not while the ticks due then leave
+   * (1,000 jobs at 1 s, 60 s: arrival p50 1.3 ms at 20 ms, 0.8 at 15;
+   * docs/results/host-capacity/earlier/prepare-ahead-lead).
    */
   public static final Duration PREPARE_AHEAD = Duration.ofMillis(15);
 
@@ -223,6 +224,9 @@ public final class HostHandler implements RequestStreamHandler {
     } finally {
       host.close();
       try {
+        // the ticks prepared before the handover leave within the lead; a Lambda that returned
+        // sooner would freeze them until its next invocation
+        Thread.sleep(PREPARE_AHEAD.toMillis());
         outbox.flush(5_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

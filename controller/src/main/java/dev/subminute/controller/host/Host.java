@@ -482,7 +482,7 @@ public final class Host implements AutoCloseable {
         drop(shard);
         continue;
       }
-      shard.fence.revoke(); // before the release: no tick from now on fires here
+      shard.fence.revoke(); // before the release: no tick from now on is dispatched here
       for (HostedJob job : List.copyOf(jobs.values())) {
         if (job.shard == shard.shard) {
           job.endStatus = StatusChange.status(JobStatus.PENDING, SHUTDOWN_REASON, true);
@@ -491,7 +491,9 @@ public final class Host implements AutoCloseable {
       }
       owned.remove(shard.shard);
       try {
-        store.release(shard.shard, hostId, shard.epoch, nowMs + 1);
+        // ticks dispatched ahead to be prepared still leave within that lead: the next owner
+        // fires only after it
+        store.release(shard.shard, hostId, shard.epoch, nowMs + 1 + prepareAheadMs());
       } catch (RuntimeException unreachable) {
         // the lease runs out by itself
       }
@@ -538,6 +540,10 @@ public final class Host implements AutoCloseable {
           task.run();
           return null;
         });
+  }
+
+  private long prepareAheadMs() {
+    return (loop.prepareAheadNanos() + 999_999) / 1_000_000;
   }
 
   private long wallMillis() {

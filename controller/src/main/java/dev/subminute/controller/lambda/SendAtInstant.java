@@ -18,9 +18,9 @@ import software.amazon.awssdk.utils.AttributeMap;
  * Lets an invoke be prepared before its tick's instant and leave at the instant. Marshalling and
  * signing, most of what an invoke costs on a host's one core, happen on the thread that calls the
  * SDK; the HTTP client here then holds the signed request until the monotonic instant the call
- * carried in {@link #SEND_AT_NANOS}, and one sender thread releases it. Ten ticks due in one 10 ms
- * slot then leave together, instead of each after the others' preparation. A request whose instant
- * has passed, a retry among them, leaves at once; a signature stays valid for minutes.
+ * carried in {@link #SEND_AT_NANOS}, and one sender thread releases it. Ticks due together then
+ * leave together, instead of each after the others' preparation. A request whose instant has
+ * passed, a retry among them, leaves at once; a signature stays valid for minutes.
  */
 final class SendAtInstant {
   /** The monotonic instant ({@link System#nanoTime()}) an invoke leaves at, set per request. */
@@ -31,15 +31,20 @@ final class SendAtInstant {
 
   private final Map<String, Long> sendAtByInvocation = new ConcurrentHashMap<>();
 
-  final ExecutionInterceptor interceptor = new NotesInstants();
+  final ExecutionInterceptor interceptor = new InstantNoter();
 
-  /** Whether {@code interceptor} is one this class installs, with its holding HTTP client. */
+  /** Whether {@code interceptor} is the one this class installs beside its holding HTTP client. */
   static boolean isOurs(ExecutionInterceptor interceptor) {
-    return interceptor instanceof NotesInstants;
+    return interceptor instanceof InstantNoter;
+  }
+
+  /** The HTTP client {@code delegate} builds, holding each request until its instant. */
+  SdkAsyncHttpClient.Builder<?> holding(SdkAsyncHttpClient.Builder<?> delegate) {
+    return new HoldingHttpClientBuilder(delegate);
   }
 
   /** Notes each signed request's instant, just before the SDK hands it to the HTTP client. */
-  private final class NotesInstants implements ExecutionInterceptor {
+  private final class InstantNoter implements ExecutionInterceptor {
     @Override
     public void beforeTransmission(
         Context.BeforeTransmission context, ExecutionAttributes attributes) {
@@ -53,6 +58,16 @@ final class SendAtInstant {
     }
 
     @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+      String id = context.httpRequest().firstMatchingHeader(INVOCATION_ID).orElse(null);
+      if (id != null && sendAtByInvocation.remove(id) != null) {
+        throw new IllegalStateException(
+            "an invoke prepared ahead left without waiting for its instant: the Lambda client's"
+                + " HTTP client was replaced after LambdaWorkerInvoker.clientBuilder");
+      }
+    }
+
+    @Override
     public void onExecutionFailure(
         Context.FailedExecution context, ExecutionAttributes attributes) {
       context
@@ -62,25 +77,21 @@ final class SendAtInstant {
     }
   }
 
-  /** The HTTP client {@code delegate} builds, holding each request until its instant. */
-  SdkAsyncHttpClient.Builder<?> holding(SdkAsyncHttpClient.Builder<?> delegate) {
-    return new HoldingBuilder(delegate);
-  }
-
-  private final class HoldingBuilder implements SdkAsyncHttpClient.Builder<HoldingBuilder> {
+  private final class HoldingHttpClientBuilder
+      implements SdkAsyncHttpClient.Builder<HoldingHttpClientBuilder> {
     private final SdkAsyncHttpClient.Builder<?> delegate;
 
-    HoldingBuilder(SdkAsyncHttpClient.Builder<?> delegate) {
+    HoldingHttpClientBuilder(SdkAsyncHttpClient.Builder<?> delegate) {
       this.delegate = delegate;
     }
 
     @Override
     public SdkAsyncHttpClient buildWithDefaults(AttributeMap defaults) {
-      return new Holding(delegate.buildWithDefaults(defaults));
+      return new HoldingHttpClient(delegate.buildWithDefaults(defaults));
     }
   }
 
-  private final class Holding implements SdkAsyncHttpClient {
+  private final class HoldingHttpClient implements SdkAsyncHttpClient {
     private final SdkAsyncHttpClient delegate;
     private final ScheduledThreadPoolExecutor sender =
         new ScheduledThreadPoolExecutor(
@@ -94,11 +105,10 @@ final class SendAtInstant {
                       },
                       "invoke-sender");
               t.setDaemon(true);
-              t.setPriority(Thread.MAX_PRIORITY);
               return t;
             });
 
-    Holding(SdkAsyncHttpClient delegate) {
+    HoldingHttpClient(SdkAsyncHttpClient delegate) {
       this.delegate = delegate;
     }
 
@@ -114,26 +124,37 @@ final class SendAtInstant {
       if (waitNanos <= 0) {
         return delegate.execute(request);
       }
+      // the SDK learns the outcome through the request's response handler; this future only
+      // carries its timeout or cancellation to the request, held or sent
       CompletableFuture<Void> sent = new CompletableFuture<>();
-      sender.schedule(
-          () -> {
-            if (sent.isDone()) {
-              return; // the SDK gave up on it (its call timed out): it never leaves
-            }
-            delegate
-                .execute(request)
-                .whenComplete(
-                    (ok, error) -> {
-                      if (error != null) {
-                        sent.completeExceptionally(error);
-                      } else {
-                        sent.complete(null);
-                      }
-                    });
-          },
-          waitNanos,
-          TimeUnit.NANOSECONDS);
+      sender.schedule(() -> release(request, sent), waitNanos, TimeUnit.NANOSECONDS);
       return sent;
+    }
+
+    private void release(AsyncExecuteRequest request, CompletableFuture<Void> sent) {
+      if (sent.isDone()) {
+        return; // the SDK gave up on it (its call timed out): it never leaves
+      }
+      try {
+        CompletableFuture<Void> sending = delegate.execute(request);
+        sending.whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                sent.completeExceptionally(error);
+              } else {
+                sent.complete(null);
+              }
+            });
+        sent.whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                sending.completeExceptionally(error); // the HTTP client cancels the stream
+              }
+            });
+      } catch (RuntimeException | Error e) {
+        request.responseHandler().onError(e);
+        sent.completeExceptionally(e);
+      }
     }
 
     @Override
@@ -141,9 +162,15 @@ final class SendAtInstant {
       return delegate.clientName();
     }
 
+    /** Lets the requests held (at most a lead's worth) leave, then closes the HTTP client. */
     @Override
     public void close() {
-      sender.shutdownNow();
+      sender.shutdown();
+      try {
+        sender.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       delegate.close();
     }
   }
