@@ -175,6 +175,51 @@ class TimerLoopTranscriptTest {
   }
 
   @Test
+  void a_tick_prepared_ahead_is_held_to_its_shards_lease_at_the_instant_it_leaves() {
+    assertEquals(List.of("missed"), hostedFirstTickWithLeaseUntil(690)); // prepared at 680
+    assertEquals(List.of("fired"), hostedFirstTickWithLeaseUntil(710)); // leaves at 700
+  }
+
+  /** A hosted 1 s job from 00:00:00.300, ticks prepared 20 ms ahead: what became of its first. */
+  private List<String> hostedFirstTickWithLeaseUntil(long leaseMsAfterStart) {
+    transcript.clear();
+    time = new FakeTimeSource(Instant.parse("2026-11-26T00:00:00.300Z"), transcript);
+    List<String> outcomes = new ArrayList<>();
+    WorkerInvoker preparing =
+        new WorkerInvoker() {
+          @Override
+          public long prepareAheadNanos() {
+            return 20_000_000;
+          }
+
+          @Override
+          public CompletableFuture<Void> invoke(String workerArn, WorkerEvent event) {
+            return CompletableFuture.completedFuture(null);
+          }
+        };
+    TickListener listener =
+        new TickListener() {
+          @Override
+          public void fired(String jobId, long plannedAt, long driftNanos) {
+            outcomes.add("fired");
+          }
+
+          @Override
+          public void missed(String jobId, long plannedAt) {
+            outcomes.add("missed");
+          }
+        };
+    loop =
+        new TimerLoop(
+            time, CONFIG, new TickDispatcher(preparing, Runnable::run), listener, Runnable::run);
+    Fence fence = Fence.from(0);
+    fence.confirm(time.monoNanos() + leaseMsAfterStart * 1_000_000);
+    loop.startHosted(job(1_000), "host-1", null, fence, result::set);
+    runSteps(3); // the start, the wait, the first tick
+    return outcomes;
+  }
+
+  @Test
   void offset_shifts_the_grid() {
     startAt("2026-11-26T00:00:00.300Z", UTC);
     window(Job.builder("j", "log", 1_000).offsetMs(250).build(), null, 2_000);
