@@ -141,7 +141,10 @@ class ControllerHandlerTest {
 
   @Test
   void a_parked_execution_continues_as_new_before_the_history_limit_too() throws Exception {
-    table.putIfAbsent(Job.builder("hourly", "log", 3_600_000).build());
+    // its next tick half an hour away whenever the test runs: on whole hours it would fall within
+    // the park threshold in the last seconds before one
+    long halfAnHourAhead = Math.floorMod(System.currentTimeMillis() + 1_800_000, 3_600_000);
+    table.putIfAbsent(Job.builder("hourly", "log", 3_600_000).offsetMs(halfAnHourAhead).build());
     ControllerState state = lastWindowBeforeContinuing("hourly", "hourly-1");
     JsonNode out = call(JSON.writeValueAsString(state), 900_000);
     assertEquals("WAIT", out.get("action").asText());
