@@ -83,11 +83,14 @@ class TimerLoopTranscriptTest {
     assertEquals(3, result.get().fired());
   }
 
-  @Test
-  void an_invoker_that_prepares_ahead_gets_each_tick_early_to_send_at_its_instant() {
-    time = new FakeTimeSource(Instant.parse("2026-11-26T00:00:00.300Z"), transcript);
-    long monoAtStart = time.monoNanos();
-    List<String> calls = new ArrayList<>();
+  /** Receives each tick 20 ms before its instant, with the instant it leaves at. */
+  interface PreparedTick {
+    void prepared(WorkerEvent event, long sendAtNanos);
+  }
+
+  /** Starts at {@code utc} with an invoker that prepares 20 ms ahead and a {@code listener}. */
+  void startPreparingAt(String utc, PreparedTick onTick, TickListener listener) {
+    time = new FakeTimeSource(Instant.parse(utc), transcript);
     WorkerInvoker preparing =
         new WorkerInvoker() {
           @Override
@@ -103,23 +106,31 @@ class TimerLoopTranscriptTest {
           @Override
           public CompletableFuture<Void> invoke(
               String workerArn, WorkerEvent event, long sendAtNanos) {
-            calls.add(
-                String.format(
-                    Locale.ROOT,
-                    "prepared at +%.3f to leave at +%.3f, firedAt %d",
-                    (time.monoNanos() - monoAtStart) / 1e9,
-                    (sendAtNanos - monoAtStart) / 1e9,
-                    event.firedAtMicros()));
+            onTick.prepared(event, sendAtNanos);
             return CompletableFuture.completedFuture(null);
           }
         };
     loop =
         new TimerLoop(
-            time,
-            CONFIG,
-            new TickDispatcher(preparing, Runnable::run),
-            TickListener.NONE,
-            Runnable::run);
+            time, CONFIG, new TickDispatcher(preparing, Runnable::run), listener, Runnable::run);
+  }
+
+  @Test
+  void an_invoker_that_prepares_ahead_gets_each_tick_early_to_send_at_its_instant() {
+    List<String> calls = new ArrayList<>();
+    long[] monoAtStart = new long[1];
+    startPreparingAt(
+        "2026-11-26T00:00:00.300Z",
+        (event, sendAtNanos) ->
+            calls.add(
+                String.format(
+                    Locale.ROOT,
+                    "prepared at +%.3f to leave at +%.3f, firedAt %d",
+                    (time.monoNanos() - monoAtStart[0]) / 1e9,
+                    (sendAtNanos - monoAtStart[0]) / 1e9,
+                    event.firedAtMicros())),
+        TickListener.NONE);
+    monoAtStart[0] = time.monoNanos();
     window(job(1_000), null, 2_500);
     runUntilEnd();
 
@@ -136,35 +147,13 @@ class TimerLoopTranscriptTest {
 
   @Test
   void a_tick_the_timer_reaches_after_its_instant_leaves_at_once_and_counts_as_late() {
-    time = new FakeTimeSource(Instant.parse("2026-11-26T00:00:00.300Z"), transcript);
-    long monoAtStart = time.monoNanos();
     List<Long> sendAts = new ArrayList<>();
-    WorkerInvoker preparing =
-        new WorkerInvoker() {
-          @Override
-          public long prepareAheadNanos() {
-            return 20_000_000;
-          }
-
-          @Override
-          public CompletableFuture<Void> invoke(String workerArn, WorkerEvent event) {
-            throw new AssertionError("a tick prepared ahead must carry its instant");
-          }
-
-          @Override
-          public CompletableFuture<Void> invoke(
-              String workerArn, WorkerEvent event, long sendAtNanos) {
-            sendAts.add(sendAtNanos - monoAtStart);
-            return CompletableFuture.completedFuture(null);
-          }
-        };
-    loop =
-        new TimerLoop(
-            time,
-            CONFIG,
-            new TickDispatcher(preparing, Runnable::run),
-            TickListener.NONE,
-            Runnable::run);
+    long[] monoAtStart = new long[1];
+    startPreparingAt(
+        "2026-11-26T00:00:00.300Z",
+        (event, sendAtNanos) -> sendAts.add(sendAtNanos - monoAtStart[0]),
+        TickListener.NONE);
+    monoAtStart[0] = time.monoNanos();
     time.stallNextWait(50); // the wait for the first tick's preparation ends 30 ms past its instant
     window(job(1_000), null, 1_500);
     runUntilEnd();
@@ -183,21 +172,10 @@ class TimerLoopTranscriptTest {
   /** A hosted 1 s job from 00:00:00.300, ticks prepared 20 ms ahead: what became of its first. */
   private List<String> hostedFirstTickWithLeaseUntil(long leaseMsAfterStart) {
     transcript.clear();
-    time = new FakeTimeSource(Instant.parse("2026-11-26T00:00:00.300Z"), transcript);
     List<String> outcomes = new ArrayList<>();
-    WorkerInvoker preparing =
-        new WorkerInvoker() {
-          @Override
-          public long prepareAheadNanos() {
-            return 20_000_000;
-          }
-
-          @Override
-          public CompletableFuture<Void> invoke(String workerArn, WorkerEvent event) {
-            return CompletableFuture.completedFuture(null);
-          }
-        };
-    TickListener listener =
+    startPreparingAt(
+        "2026-11-26T00:00:00.300Z",
+        (event, sendAtNanos) -> {},
         new TickListener() {
           @Override
           public void fired(String jobId, long plannedAt, long driftNanos) {
@@ -208,10 +186,7 @@ class TimerLoopTranscriptTest {
           public void missed(String jobId, long plannedAt) {
             outcomes.add("missed");
           }
-        };
-    loop =
-        new TimerLoop(
-            time, CONFIG, new TickDispatcher(preparing, Runnable::run), listener, Runnable::run);
+        });
     Fence fence = Fence.from(0);
     fence.confirm(time.monoNanos() + leaseMsAfterStart * 1_000_000);
     loop.startHosted(job(1_000), "host-1", null, fence, result::set);
