@@ -83,12 +83,13 @@ public final class SharedHosts extends Construct {
   static final long HOST_WINDOW_MS = 840_000;
 
   /**
-   * JAVA_TOOL_OPTIONS of the host function: the C2 compiler and the Shenandoah collector on top of
-   * Lambda's defaults. Equal to the controller's {@code HostHandler.JVM_OPTIONS}, which the
-   * host-capacity benchmark measures (SharedHostsIT holds the two equal; the CDK app imports no
-   * runtime code).
+   * JAVA_TOOL_OPTIONS of the host function: the C2 compiler, the Shenandoah collector and Linux
+   * nice values for thread priorities on top of Lambda's defaults. Equal to the controller's {@code
+   * HostHandler.JVM_OPTIONS}, which the host-capacity benchmark measures (SharedHostsIT holds the
+   * two equal; the CDK app imports no runtime code).
    */
-  static final String HOST_JVM_OPTIONS = "-XX:TieredStopAtLevel=4 -XX:+UseShenandoahGC";
+  static final String HOST_JVM_OPTIONS =
+      "-XX:TieredStopAtLevel=4 -XX:+UseShenandoahGC -XX:ThreadPriorityPolicy=1";
 
   static final int HOST_WINDOWS_PER_EXECUTION = 1_000;
 

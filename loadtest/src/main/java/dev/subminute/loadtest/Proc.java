@@ -21,6 +21,19 @@ public final class Proc {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
+  /**
+   * The time the hypervisor gave core {@code cpu} to others while it had work ("steal" in {@code
+   * /proc/stat}), in clock ticks (10 ms).
+   */
+  public static long stealTicks(int cpu) {
+    for (String line : lines(Path.of("/proc/stat"))) {
+      if (line.startsWith("cpu" + cpu + " ")) {
+        return Long.parseLong(line.trim().split("\\s+")[8]);
+      }
+    }
+    throw new IllegalStateException("no core " + cpu + " in /proc/stat");
+  }
+
   /** A field of {@code /proc/<pid>/status} in kB, such as {@code VmHWM} (the peak resident set). */
   public static long statusKb(long pid, String field) {
     return Long.parseLong(status(pid, field).replaceAll("[^0-9]", ""));
@@ -47,7 +60,8 @@ public final class Proc {
               .findFirst()
               .orElseThrow(
                   () -> new IllegalStateException("no thread " + name + " in process " + pid));
-      int policy = Integer.parseInt(statFields(task.resolve("stat"))[38]);
+      String[] stat = statFields(task.resolve("stat"));
+      int policy = Integer.parseInt(stat[38]);
       Map<String, Object> thread = new LinkedHashMap<>();
       thread.put("name", name);
       thread.put(
@@ -60,6 +74,7 @@ public final class Proc {
             case 5 -> "SCHED_IDLE";
             default -> "policy " + policy;
           });
+      thread.put("nice", Integer.parseInt(stat[16]));
       // per thread the file is /proc/<tid>/timerslack_ns, not under task/
       Path slack = Path.of("/proc", task.getFileName().toString(), "timerslack_ns");
       thread.put("timerSlackNs", Long.parseLong(read(slack).trim()));

@@ -1,5 +1,6 @@
 package dev.subminute.local;
 
+import dev.subminute.controller.core.BackgroundThreads;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.TickDispatcher;
@@ -20,6 +21,7 @@ import dev.subminute.model.dynamodb.JobTable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -136,7 +138,11 @@ public final class LocalRuntime implements AutoCloseable {
   private volatile boolean closed;
 
   private LocalRuntime(
-      Options options, LocalLambda lambda, WorkerInvoker invoker, TickListener extraListener) {
+      Options options,
+      LocalLambda lambda,
+      WorkerInvoker invoker,
+      TickListener extraListener,
+      Executor dispatch) {
     this.options = options;
     this.lambda = lambda;
     if (options.endpoint() == null && !options.aws()) {
@@ -159,15 +165,13 @@ public final class LocalRuntime implements AutoCloseable {
     scheduler = pool;
     time = new SystemTimeSource(options.spinNanos(), 50_000_000);
     TickListener listener = extraListener == null ? stats : both(stats, extraListener);
-    // the Lambda stand-in only queues the invoke on the worker's own pool: cheap enough to run on
-    // the timer thread, which saves a hand-off per tick
     loop =
         new TimerLoop(
                 time,
                 options.controller(),
-                new TickDispatcher(invoker, Runnable::run),
+                new TickDispatcher(invoker, dispatch),
                 listener,
-                Executors.newSingleThreadExecutor(daemon("subminute-timer-ends")))
+                Executors.newSingleThreadExecutor(daemon("subminute-ends")))
             .start("subminute-timer");
     outbox = new StatusOutbox(jobs, this::wallMillis, 4, "subminute-status");
     host = newHost();
@@ -176,7 +180,9 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   public static LocalRuntime start(Options options, LocalLambda lambda) {
-    return new LocalRuntime(options, lambda, lambda, null);
+    // the Lambda stand-in only queues the invoke on the worker's own pool: cheap enough to run on
+    // the timer thread, which saves a hand-off per tick
+    return new LocalRuntime(options, lambda, lambda, null, Runnable::run);
   }
 
   /**
@@ -185,7 +191,20 @@ public final class LocalRuntime implements AutoCloseable {
    */
   public static LocalRuntime start(
       Options options, LocalLambda lambda, WorkerInvoker invoker, TickListener listener) {
-    return new LocalRuntime(options, lambda, invoker, listener);
+    return new LocalRuntime(options, lambda, invoker, listener, Runnable::run);
+  }
+
+  /**
+   * Starts with an invoker and listener of the caller's, each tick handed to {@code dispatch} to
+   * build and send its invoke, as a host Lambda hands it to its dispatch thread.
+   */
+  public static LocalRuntime start(
+      Options options,
+      LocalLambda lambda,
+      WorkerInvoker invoker,
+      TickListener listener,
+      Executor dispatch) {
+    return new LocalRuntime(options, lambda, invoker, listener, dispatch);
   }
 
   private Host newHost() {
@@ -390,11 +409,6 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   static ThreadFactory daemon(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    return BackgroundThreads.named(name, true);
   }
 }

@@ -51,11 +51,17 @@ class HostCapacityIT {
     Map<String, Object> timer = (Map<String, Object>) run.get("timerThread");
     assertEquals("SCHED_OTHER", timer.get("policy"));
     assertNotEquals(1L, ((Number) timer.get("timerSlackNs")).longValue());
+    // as on Lambda, no thread above nice 0; the host's work beside its ticks below it
+    assertEquals(0, ((Number) timer.get("nice")).intValue(), timer.toString());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> poll = (Map<String, Object>) run.get("pollThread");
+    assertEquals(4, ((Number) poll.get("nice")).intValue(), poll.toString());
     assertTrue(((Number) run.get("hostCpuCores")).doubleValue() > 0, run.toString());
     assertTrue(((Number) run.get("hostPeakRssMb")).longValue() > 0, run.toString());
     @SuppressWarnings("unchecked")
     Map<String, Object> floor = (Map<String, Object>) run.get("idleCoreFloor");
     assertEquals(200, ((Number) floor.get("wakeups")).longValue(), "2 s at 10 ms: " + floor);
+    assertTrue(run.get("stealMsBySecondOfSpan") instanceof Map, run.toString());
     assertTrue(Files.exists(out.resolve("smoke-50-1s-5s.json")));
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.subminute.controller.core.BackgroundThreads;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.TickDispatcher;
 import dev.subminute.controller.core.TickListener;
@@ -90,9 +91,11 @@ public final class HostHandler implements RequestStreamHandler {
    * one environment; and the Shenandoah collector in place of Lambda's serial one (Lambda's Java
    * documentation names the two it allows), whose pauses stay under a millisecond where the serial
    * collector's young pauses of 3 to 13 ms held back every tick due meanwhile
-   * (docs/results/host-capacity).
+   * (docs/results/host-capacity); and Linux nice values for Java thread priorities, so that the
+   * host's threads beside its ticks run at nice 4 ({@link BackgroundThreads}).
    */
-  public static final String JVM_OPTIONS = "-XX:TieredStopAtLevel=4 -XX:+UseShenandoahGC";
+  public static final String JVM_OPTIONS =
+      "-XX:TieredStopAtLevel=4 -XX:+UseShenandoahGC -XX:ThreadPriorityPolicy=1";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -181,7 +184,8 @@ public final class HostHandler implements RequestStreamHandler {
                 new TickDispatcher(
                     invoker, TickDispatcher.boundedThread(daemon("host-dispatch"), DISPATCH_QUEUE)),
                 TickListener.NONE,
-                Executors.newSingleThreadExecutor(daemon("host-timer-ends")))
+                Executors.newSingleThreadExecutor(
+                    BackgroundThreads.named("host-timer-ends", false)))
             .start("host-timer");
     this.time = time;
     this.sfn = sfn;
@@ -196,6 +200,8 @@ public final class HostHandler implements RequestStreamHandler {
 
   /** Runs one window; returns (and sends to the task token) the state for the next. */
   public JsonNode runWindow(JsonNode request, long remainingMs) throws IOException {
+    // this thread polls the shards: work beside the ticks, like the host's other threads
+    Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
     JsonNode state = request.path("state");
     String execution = HostEnvironment.text(request, "execution", "host-manual");
     String token = HostEnvironment.text(request, "taskToken", null);

@@ -1,5 +1,6 @@
 package dev.subminute.controller.host;
 
+import dev.subminute.controller.core.BackgroundThreads;
 import dev.subminute.controller.core.Fence;
 import dev.subminute.controller.core.JobDecision;
 import dev.subminute.controller.core.JobTimer;
@@ -100,11 +101,7 @@ public final class Host implements AutoCloseable {
     this.time = time;
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "subminute-host");
-              t.setDaemon(true);
-              return t;
-            });
+            BackgroundThreads.named("subminute-host", false));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.subminute.controller.host;
 
+import dev.subminute.controller.core.BackgroundThreads;
 import dev.subminute.controller.time.WallClock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -28,8 +29,7 @@ public final class StatusOutbox implements AutoCloseable {
     this.clock = clock;
     this.writers = new Thread[threads];
     for (int i = 0; i < threads; i++) {
-      Thread t = new Thread(this::drain, name + "-" + (i + 1));
-      t.setDaemon(true);
+      Thread t = BackgroundThreads.newThread(this::drain, name + "-" + (i + 1));
       writers[i] = t;
       t.start();
     }

@@ -70,6 +70,7 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
   public static LambdaAsyncClientBuilder clientBuilder(int connections) {
     SendAtInstant sendAtInstant = new SendAtInstant();
     return LambdaAsyncClient.builder()
+        .putAuthScheme(InvokeSigner.authScheme())
         .httpClientBuilder(
             sendAtInstant.holding(AwsCrtAsyncHttpClient.builder().maxConcurrency(connections)))
         // an invoke that never answers would hold its place among those in flight for good

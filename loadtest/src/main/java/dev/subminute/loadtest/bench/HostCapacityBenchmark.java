@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -275,6 +276,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
     result.put("connections", connections);
     result.put("hostJvmOptions", jvmOptions);
     result.put("nice", nice);
+    result.put("hostUid", HostChild.isRoot() ? HostChild.UNPRIVILEGED : "this benchmark's");
     try (DynaliteServer dynalite = DynaliteServer.start(DynaliteServer.freePort(), null);
         DynamoDbClient client = patientClient(dynalite.endpoint());
         InvokeEndpoint endpoint = new InvokeEndpoint(receipts, Durations.millis(answerDelay))) {
@@ -319,12 +321,24 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("startupS", (System.currentTimeMillis() - launched) / 1000.0);
         result.put("hostPinnedTo", Proc.status(host.pid(), "Cpus_allowed_list"));
         result.put("timerThread", Proc.thread(host.pid(), "subminute-timer"));
+        result.put("pollThread", Proc.thread(host.pid(), "subminute-host"));
         long from = ((System.currentTimeMillis() + Durations.millis(warmup) + 999) / 1_000) * 1_000;
         long to = from + durationMs;
         sleepUntil(from);
         long hostTicks = Proc.cpuTicks(host.pid());
         long dynaliteTicks = Proc.cpuTicks(dynalite.pid());
         long selfNanos = selfCpuNanos();
+        // what the machine took from the host's core, second by second, beside the late ticks
+        Map<Long, Long> stealMsBySecond = new TreeMap<>();
+        long steal = Proc.stealTicks(hostCpu);
+        for (long second = 1; second * 1_000 <= durationMs; second++) {
+          sleepUntil(from + second * 1_000);
+          long now = Proc.stealTicks(hostCpu);
+          if (now > steal) {
+            stealMsBySecond.put(second - 1, (now - steal) * 10);
+          }
+          steal = now;
+        }
         sleepUntil(to);
         double seconds = durationMs / 1000.0;
         result.put("hostCpuCores", cores(Proc.cpuTicks(host.pid()) - hostTicks, seconds));
@@ -355,6 +369,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("transitMaxMs", ms(span.transitAt(100)));
         result.put("missedBySecondOfSpan", span.missedBySecond());
         result.put("overMaxBoundBySecondOfSpan", span.lateBySecond());
+        result.put("stealMsBySecondOfSpan", stealMsBySecond);
         result.put("handoverSecondsOfSpan", handoverSeconds(hostStarted, windowMs, from, to));
         result.put("unknownJobInvokes", receipts.unknownJobs());
         result.put("rejectedRequests", endpoint.rejected());

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -63,10 +64,19 @@ public final class HostProcess {
     LambdaWorkerInvoker lambda =
         new LambdaWorkerInvoker(client, HostHandler.MAX_IN_FLIGHT, HostHandler.PREPARE_AHEAD);
     // one thread apart from the timer builds and sends the invokes, as HostHandler's host-dispatch
-    ExecutorService dispatch =
+    ExecutorService dispatchThread =
         TickDispatcher.boundedThread(Executors.defaultThreadFactory(), HostHandler.DISPATCH_QUEUE);
     LongAdder invokeErrors = new LongAdder();
     LongAdder dispatchQueueFull = new LongAdder();
+    Executor dispatch =
+        task -> {
+          try {
+            dispatchThread.execute(task);
+          } catch (RejectedExecutionException full) {
+            dispatchQueueFull.increment(); // the timer counts it a failed invoke
+            throw full;
+          }
+        };
     WorkerInvoker invoker =
         new WorkerInvoker() {
           @Override
@@ -81,20 +91,14 @@ public final class HostProcess {
 
           @Override
           public CompletableFuture<Void> invoke(String worker, WorkerEvent event, long sendAt) {
-            try {
-              return CompletableFuture.supplyAsync(
-                      () -> lambda.invoke(worker, event, sendAt), dispatch)
-                  .thenCompose(accepted -> accepted)
-                  .whenComplete(
-                      (ok, error) -> {
-                        if (error != null) {
-                          invokeErrors.increment();
-                        }
-                      });
-            } catch (RejectedExecutionException full) {
-              dispatchQueueFull.increment(); // the timer counts it a failed invoke
-              throw full;
-            }
+            return lambda
+                .invoke(worker, event, sendAt)
+                .whenComplete(
+                    (ok, error) -> {
+                      if (error != null) {
+                        invokeErrors.increment();
+                      }
+                    });
           }
         };
     ConcurrentHistogram dispatchDrift = new ConcurrentHistogram(3_600_000_000L, 3);
@@ -129,7 +133,8 @@ public final class HostProcess {
             // reads the table as often as a host Lambda reads its shards
             .withScanPeriodMs(HostHandler.POLL_MS);
     Map<String, Object> counts = new LinkedHashMap<>();
-    try (LocalRuntime runtime = LocalRuntime.start(options, allowList, invoker, counting)) {
+    try (LocalRuntime runtime =
+        LocalRuntime.start(options, allowList, invoker, counting, dispatch)) {
       System.out.println("started " + System.currentTimeMillis());
       String line;
       BufferedReader in =

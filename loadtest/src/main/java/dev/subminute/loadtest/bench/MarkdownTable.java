@@ -83,7 +83,9 @@ final class MarkdownTable {
         .append(" run). The host is a child JVM pinned to one core (`taskset`), with the host")
         .append(" Lambda's JVM options (Lambda's Java defaults, then what the stack adds; the")
         .append(" column says) and its timer thread's real-time priority and timer-slack tuning")
-        .append(" off (`timerThread` in each file: the policy and slack it ran with); it invokes")
+        .append(" off (`timerThread` in each file: the policy, nice and slack it ran with; since")
+        .append(" 28 November an unprivileged user, `hostUid`, so no thread rises above nice 0, as")
+        .append(" on Lambda, and `pollThread` the nice of its work beside the ticks); it invokes")
         .append(" through the AWS SDK Lambda client (EVENT) the host Lambda builds, on a loopback")
         .append(" Invoke endpoint that answers 202 after 20 ms. Drift is the endpoint's arrival")
         .append(" minus the planned instant; transit is the arrival minus the event's firedAt,")
@@ -93,7 +95,9 @@ final class MarkdownTable {
         .append(" column is the host's core measured before the run, as long as the span, with")
         .append(" nothing of ours on it (`WakeupFloor`: a lone thread's wake-up lateness every 10")
         .append(" ms): no host on that core holds a max below it. A run holds when p99 ≤ 5 ms,")
-        .append(" max ≤ 10 ms, 0 missed and 0 duplicated.\n\n");
+        .append(" max ≤ 10 ms, 0 missed and 0 duplicated. `stealMsBySecondOfSpan` (since 28")
+        .append(" November) is the time the hypervisor took from the host's core in each second,")
+        .append(" in 10 ms clock ticks, beside `overMaxBoundBySecondOfSpan`.\n\n");
     md.append("| run |");
     for (String[] c : COLUMNS) {
       md.append(' ').append(c[0]).append(" |");

@@ -23,6 +23,7 @@ final class Receipts {
   private final Map<String, JobReceipts> byJob = new HashMap<>();
   private final AtomicInteger jobsSeen = new AtomicInteger();
   private final LongAdder unknownJobs = new LongAdder();
+  private final LongAdder received = new LongAdder();
 
   /**
    * The measured span: counts, every arrival drift in it, sorted, in microseconds, every transit,
@@ -77,12 +78,18 @@ final class Receipts {
   }
 
   void record(String jobId, long plannedAt, long firedAtMicros, long arrivalMicros) {
+    received.increment();
     JobReceipts job = byJob.get(jobId);
     if (job == null) {
       unknownJobs.increment();
     } else if (job.add(plannedAt, firedAtMicros, arrivalMicros)) {
       jobsSeen.incrementAndGet();
     }
+  }
+
+  /** Invokes received, of known jobs or not. */
+  long received() {
+    return received.sum();
   }
 
   /** Jobs with at least one invoke received. */
