@@ -31,8 +31,13 @@ public final class TickDispatcher {
    * queueing them until its heap is full and every job misses.
    */
   public static ExecutorService boundedThread(ThreadFactory threads, int capacity) {
-    return new ThreadPoolExecutor(
-        1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity), threads);
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity), threads);
+    // started now, by the caller: a thread started by one at a lower priority would inherit its
+    // nice value, which an unprivileged process cannot raise again (BackgroundThreads)
+    pool.prestartAllCoreThreads();
+    return pool;
   }
 
   /** How long before its instant a tick is dispatched: the invoker's time to prepare it. */

@@ -145,6 +145,8 @@ public final class HostHandler implements RequestStreamHandler {
             + jvmFlag("TieredStopAtLevel")
             + ", "
             + jvmFlag("UseShenandoahGC")
+            + ", "
+            + jvmFlag("ThreadPriorityPolicy")
             + ", cores seen "
             + Runtime.getRuntime().availableProcessors());
   }

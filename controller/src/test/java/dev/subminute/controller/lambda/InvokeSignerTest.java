@@ -79,6 +79,7 @@ class InvokeSignerTest {
     SdkHttpFullRequest http =
         invoke("https://lambda.eu-west-1.amazonaws.com")
             .putHeader("X-Custom", java.util.List.of("  two   words ", "\tsecond\n value", ""))
+            .putHeader("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")
             .build();
     assertSameAsSdk(new InvokeSigner(), signRequest(http, basic(), AT));
   }
