@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -31,11 +33,35 @@ final class SendAtInstant {
 
   private final Map<String, Long> sendAtByInvocation = new ConcurrentHashMap<>();
 
+  /** How long after its instant each prepared invoke reached the HTTP client, in µs. */
+  private static final long LATENESS_LIMIT_MICROS = 60_000_000L;
+
+  private final ConcurrentHistogram releaseLateness =
+      new ConcurrentHistogram(LATENESS_LIMIT_MICROS, 2);
+
   final ExecutionInterceptor interceptor = new InstantNoter();
 
   /** Whether {@code interceptor} is the one this class installs beside its holding HTTP client. */
   static boolean isOurs(ExecutionInterceptor interceptor) {
     return interceptor instanceof InstantNoter;
+  }
+
+  /** The instance whose interceptor {@code interceptor} is, if it is one of ours. */
+  static SendAtInstant ownerOf(ExecutionInterceptor interceptor) {
+    return isOurs(interceptor) ? ((InstantNoter) interceptor).owner() : null;
+  }
+
+  /**
+   * How long after its instant each prepared invoke so far was handed to the HTTP client (the
+   * sender thread's lateness, or the preparing thread's when the instant had passed), in µs.
+   */
+  Histogram releaseLateness() {
+    return releaseLateness.copy();
+  }
+
+  private void released(long sendAtNanos) {
+    long micros = (System.nanoTime() - sendAtNanos) / 1_000;
+    releaseLateness.recordValue(Math.max(0, Math.min(micros, LATENESS_LIMIT_MICROS)));
   }
 
   /** The HTTP client {@code delegate} builds, holding each request until its instant. */
@@ -45,6 +71,10 @@ final class SendAtInstant {
 
   /** Notes each signed request's instant, just before the SDK hands it to the HTTP client. */
   private final class InstantNoter implements ExecutionInterceptor {
+    SendAtInstant owner() {
+      return SendAtInstant.this;
+    }
+
     @Override
     public void beforeTransmission(
         Context.BeforeTransmission context, ExecutionAttributes attributes) {
@@ -122,19 +152,24 @@ final class SendAtInstant {
               .orElse(null);
       long waitNanos = sendAt == null ? 0 : sendAt - System.nanoTime();
       if (waitNanos <= 0) {
+        if (sendAt != null) {
+          released(sendAt);
+        }
         return delegate.execute(request);
       }
       // the SDK learns the outcome through the request's response handler; this future only
       // carries its timeout or cancellation to the request, held or sent
       CompletableFuture<Void> sent = new CompletableFuture<>();
-      sender.schedule(() -> release(request, sent), waitNanos, TimeUnit.NANOSECONDS);
+      sender.schedule(() -> release(request, sent, sendAt), waitNanos, TimeUnit.NANOSECONDS);
       return sent;
     }
 
-    private void release(AsyncExecuteRequest request, CompletableFuture<Void> sent) {
+    private void release(
+        AsyncExecuteRequest request, CompletableFuture<Void> sent, long sendAtNanos) {
       if (sent.isDone()) {
         return; // the SDK gave up on it (its call timed out): it never leaves
       }
+      released(sendAtNanos);
       try {
         CompletableFuture<Void> sending = delegate.execute(request);
         sending.whenComplete(

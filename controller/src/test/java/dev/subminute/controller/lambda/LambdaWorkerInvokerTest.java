@@ -174,6 +174,7 @@ class LambdaWorkerInvokerTest {
     WorkerEvent event = new WorkerEvent("j", 1, 1, 100, "{}", "e");
     invoker.invoke("log", event).get(10, TimeUnit.SECONDS); // a warm client sends in milliseconds
     arrivalNanos.clear();
+    org.HdrHistogram.Histogram warmUp = invoker.releaseLateness();
 
     long sendAt = System.nanoTime() + 1_500_000_000L;
     CompletableFuture<Void> sent = invoker.invoke("log", event, sendAt);
@@ -186,6 +187,13 @@ class LambdaWorkerInvokerTest {
     assertTrue(lateNanos >= 0, "arrived " + -lateNanos / 1e6 + " ms before its instant");
     assertTrue(lateNanos < 5_000_000_000L, "arrived " + lateNanos / 1e6 + " ms after its instant");
     assertEquals(20_000_000L, invoker.prepareAheadNanos());
+    // the held invoke reached the HTTP client after its instant, before it arrived
+    org.HdrHistogram.Histogram held = invoker.releaseLateness();
+    held.subtract(warmUp);
+    assertEquals(1, warmUp.getTotalCount());
+    assertEquals(1, held.getTotalCount());
+    // a 2-digit histogram: a value may read up to 1 % high
+    assertTrue(held.getMaxValue() <= lateNanos / 1_000 * 1.02 + 1_000, held.getMaxValue() + " µs");
   }
 
   @Test
@@ -221,8 +229,10 @@ class LambdaWorkerInvokerTest {
     LambdaWorkerInvoker invoker = new LambdaWorkerInvoker(lambda, 8, Duration.ofMillis(20));
     WorkerEvent event = new WorkerEvent("j", 1, 1, 100, "{}", "e");
     long started = System.nanoTime();
-    invoker.invoke("log", event, started - 60_000_000_000L).get(10, TimeUnit.SECONDS);
+    invoker.invoke("log", event, started - 2_000_000_000L).get(10, TimeUnit.SECONDS);
     assertEquals(1, arrivalNanos.size());
+    assertEquals(1, invoker.releaseLateness().getTotalCount());
+    assertTrue(invoker.releaseLateness().getMaxValue() >= 1_990_000, "counted 2 s late");
   }
 
   @Test

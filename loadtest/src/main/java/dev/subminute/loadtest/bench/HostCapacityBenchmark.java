@@ -328,16 +328,24 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         long hostTicks = Proc.cpuTicks(host.pid());
         long dynaliteTicks = Proc.cpuTicks(dynalite.pid());
         long selfNanos = selfCpuNanos();
-        // what the machine took from the host's core, second by second, beside the late ticks
+        // what the machine took from the host's core, and from the cores of the endpoint and
+        // dynalite, second by second, beside the late ticks
         Map<Long, Long> stealMsBySecond = new TreeMap<>();
+        Map<Long, Long> otherStealMsBySecond = new TreeMap<>();
         long steal = Proc.stealTicks(hostCpu);
+        long otherSteal = otherCoresSteal();
         for (long second = 1; second * 1_000 <= durationMs; second++) {
           sleepUntil(from + second * 1_000);
           long now = Proc.stealTicks(hostCpu);
+          long otherNow = otherCoresSteal();
           if (now > steal) {
             stealMsBySecond.put(second - 1, (now - steal) * 10);
           }
+          if (otherNow > otherSteal) {
+            otherStealMsBySecond.put(second - 1, (otherNow - otherSteal) * 10);
+          }
           steal = now;
+          otherSteal = otherNow;
         }
         sleepUntil(to);
         double seconds = durationMs / 1000.0;
@@ -370,6 +378,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("missedBySecondOfSpan", span.missedBySecond());
         result.put("overMaxBoundBySecondOfSpan", span.lateBySecond());
         result.put("stealMsBySecondOfSpan", stealMsBySecond);
+        result.put("otherCoresStealMsBySecondOfSpan", otherStealMsBySecond);
         result.put("handoverSecondsOfSpan", handoverSeconds(hostStarted, windowMs, from, to));
         result.put("unknownJobInvokes", receipts.unknownJobs());
         result.put("rejectedRequests", endpoint.rejected());
@@ -462,6 +471,13 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
       }
     }
     return seconds;
+  }
+
+  private long otherCoresSteal() {
+    return IntStream.range(0, machineCores)
+        .filter(c -> c != hostCpu)
+        .mapToLong(Proc::stealTicks)
+        .sum();
   }
 
   /** Keeps this process and its children (dynalite) off the host's core. */

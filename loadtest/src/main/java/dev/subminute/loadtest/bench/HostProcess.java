@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -42,7 +43,9 @@ import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
  * input it closes and prints one JSON line of what it counted itself over its whole run: ticks
  * fired and missed, its dispatch drift (the timer's own view: how far past its instant a tick was
  * handed to the Lambda client, none for a tick prepared ahead in time), invoke errors, ticks
- * refused by a full dispatch queue, handovers, and each collector's count and time.
+ * refused by a full dispatch queue, how late the prepared invokes were handed to the HTTP client
+ * after their instants ({@link LambdaWorkerInvoker#releaseLateness}), handovers, and each
+ * collector's count and time.
  */
 public final class HostProcess {
   private HostProcess() {}
@@ -148,6 +151,14 @@ public final class HostProcess {
     counts.put("fired", dispatchDrift.getTotalCount());
     counts.put("dispatchDriftP99Ms", dispatchDrift.getValueAtPercentile(99) / 1000.0);
     counts.put("dispatchDriftMaxMs", dispatchDrift.getMaxValue() / 1000.0);
+    Histogram release = lambda.releaseLateness();
+    counts.put("releaseLatenessP99Ms", release.getValueAtPercentile(99) / 1000.0);
+    counts.put("releaseLatenessMaxMs", release.getMaxValue() / 1000.0);
+    counts.put(
+        "releasesOver10Ms",
+        release.getMaxValue() > 10_000
+            ? release.getCountBetweenValues(10_001, release.getMaxValue())
+            : 0);
     counts.put("missed", missed.sum());
     counts.put("invokeErrors", invokeErrors.sum());
     counts.put("dispatchQueueFull", dispatchQueueFull.sum());

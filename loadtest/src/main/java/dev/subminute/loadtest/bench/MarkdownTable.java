@@ -97,7 +97,10 @@ final class MarkdownTable {
         .append(" ms): no host on that core holds a max below it. A run holds when p99 ≤ 5 ms,")
         .append(" max ≤ 10 ms, 0 missed and 0 duplicated. `stealMsBySecondOfSpan` (since 28")
         .append(" November) is the time the hypervisor took from the host's core in each second,")
-        .append(" in 10 ms clock ticks, beside `overMaxBoundBySecondOfSpan`.\n\n");
+        .append(" in 10 ms clock ticks, beside `overMaxBoundBySecondOfSpan`;")
+        .append(" `otherCoresStealMsBySecondOfSpan` the same for the endpoint's and dynalite's")
+        .append(" cores, and `hostOwnCounts.releaseLateness*` how late the host handed its")
+        .append(" prepared invokes to the HTTP client after their instants.\n\n");
     md.append("| run |");
     for (String[] c : COLUMNS) {
       md.append(' ').append(c[0]).append(" |");
