@@ -325,6 +325,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         long from = ((System.currentTimeMillis() + Durations.millis(warmup) + 999) / 1_000) * 1_000;
         long to = from + durationMs;
         sleepUntil(from);
+        host.markSpan();
         long hostTicks = Proc.cpuTicks(host.pid());
         long dynaliteTicks = Proc.cpuTicks(dynalite.pid());
         long selfNanos = selfCpuNanos();

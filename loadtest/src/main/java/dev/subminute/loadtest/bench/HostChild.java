@@ -108,6 +108,13 @@ final class HostChild {
     return process.pid();
   }
 
+  /** Tells the host that the measured span starts now: it counts its release lateness from here. */
+  void markSpan() throws IOException {
+    OutputStream in = process.getOutputStream();
+    in.write("span\n".getBytes(StandardCharsets.UTF_8));
+    in.flush();
+  }
+
   /** Asks the host to close, and returns the counts it printed on closing. */
   Map<String, Object> stop(long timeoutMs) throws IOException, InterruptedException {
     try (OutputStream in = process.getOutputStream()) {

@@ -44,8 +44,8 @@ import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
  * fired and missed, its dispatch drift (the timer's own view: how far past its instant a tick was
  * handed to the Lambda client, none for a tick prepared ahead in time), invoke errors, ticks
  * refused by a full dispatch queue, how late the prepared invokes were handed to the HTTP client
- * after their instants ({@link LambdaWorkerInvoker#releaseLateness}), handovers, and each
- * collector's count and time.
+ * after their instants ({@link LambdaWorkerInvoker#releaseLateness}; since a line {@code span}
+ * marked the measured span's start), handovers, and each collector's count and time.
  */
 public final class HostProcess {
   private HostProcess() {}
@@ -136,6 +136,7 @@ public final class HostProcess {
             // reads the table as often as a host Lambda reads its shards
             .withScanPeriodMs(HostHandler.POLL_MS);
     Map<String, Object> counts = new LinkedHashMap<>();
+    Histogram releasedBeforeSpan = null;
     try (LocalRuntime runtime =
         LocalRuntime.start(options, allowList, invoker, counting, dispatch)) {
       System.out.println("started " + System.currentTimeMillis());
@@ -144,6 +145,9 @@ public final class HostProcess {
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       do {
         line = in.readLine();
+        if ("span".equals(line)) {
+          releasedBeforeSpan = lambda.releaseLateness();
+        }
       } while (line != null && !line.equals("stop"));
       counts.put("handovers", runtime.windows());
       counts.put("storageErrors", runtime.failedWindows());
@@ -152,6 +156,9 @@ public final class HostProcess {
     counts.put("dispatchDriftP99Ms", dispatchDrift.getValueAtPercentile(99) / 1000.0);
     counts.put("dispatchDriftMaxMs", dispatchDrift.getMaxValue() / 1000.0);
     Histogram release = lambda.releaseLateness();
+    if (releasedBeforeSpan != null) {
+      release.subtract(releasedBeforeSpan);
+    }
     counts.put("releaseLatenessP99Ms", release.getValueAtPercentile(99) / 1000.0);
     counts.put("releaseLatenessMaxMs", release.getMaxValue() / 1000.0);
     counts.put(
