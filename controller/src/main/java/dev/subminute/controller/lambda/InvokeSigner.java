@@ -70,7 +70,11 @@ final class InvokeSigner implements AwsV4HttpSigner {
 
   /** The SDK's SigV4 auth scheme with this signer. */
   static AwsV4AuthScheme authScheme() {
-    InvokeSigner signer = new InvokeSigner();
+    return authScheme(new InvokeSigner());
+  }
+
+  /** The SDK's SigV4 auth scheme with {@code signer}. */
+  static AwsV4AuthScheme authScheme(AwsV4HttpSigner signer) {
     return new AwsV4AuthScheme() {
       @Override
       public String schemeId() {

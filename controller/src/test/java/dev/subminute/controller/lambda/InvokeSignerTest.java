@@ -25,7 +25,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.scheme.AwsV4AuthScheme;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.AsyncSignRequest;
 import software.amazon.awssdk.http.auth.spi.signer.AsyncSignedRequest;
@@ -33,8 +32,6 @@ import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.IdentityProvider;
-import software.amazon.awssdk.identity.spi.IdentityProviders;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
@@ -205,24 +202,7 @@ class InvokeSignerTest {
         };
     try (LambdaAsyncClient client =
         LambdaWorkerInvoker.clientBuilder(2)
-            .putAuthScheme(
-                new AwsV4AuthScheme() {
-                  @Override
-                  public String schemeId() {
-                    return SCHEME_ID;
-                  }
-
-                  @Override
-                  public IdentityProvider<AwsCredentialsIdentity> identityProvider(
-                      IdentityProviders providers) {
-                    return providers.identityProvider(AwsCredentialsIdentity.class);
-                  }
-
-                  @Override
-                  public AwsV4HttpSigner signer() {
-                    return recording;
-                  }
-                })
+            .putAuthScheme(InvokeSigner.authScheme(recording))
             .endpointOverride(URI.create("http://127.0.0.1:9"))
             .region(Region.EU_WEST_1)
             .credentialsProvider(
