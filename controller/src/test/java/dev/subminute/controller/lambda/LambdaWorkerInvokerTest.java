@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -251,6 +252,22 @@ class LambdaWorkerInvokerTest {
       assertTrue(refused.getMessage().contains("clientBuilder"), refused.getMessage());
       assertEquals(0, new LambdaWorkerInvoker(plain, 8).prepareAheadNanos());
     }
+  }
+
+  @Test
+  void an_answered_invoke_leaves_no_timeout_queued() throws Exception {
+    LambdaWorkerInvoker invoker = new LambdaWorkerInvoker(lambda, 64);
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      sent.add(invoker.invoke("log", new WorkerEvent("j", i, i, 100, "{}", "e")));
+    }
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (LambdaWorkerInvoker.queuedInvokeTimeouts() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    // each of the 20 would stay queued for the client's 5 s timeout without the removal
+    assertEquals(0, LambdaWorkerInvoker.queuedInvokeTimeouts());
   }
 
   @Test
