@@ -62,6 +62,13 @@ class HostCapacityIT {
     Map<String, Object> floor = (Map<String, Object>) run.get("idleCoreFloor");
     assertEquals(200, ((Number) floor.get("wakeups")).longValue(), "2 s at 10 ms: " + floor);
     assertTrue(run.get("stealMsBySecondOfSpan") instanceof Map, run.toString());
+    assertEquals(5, ((Map<?, ?>) run.get("dynaliteCpuMsBySecondOfSpan")).size(), run.toString());
+    assertTrue(run.get("endpointGcPauseMsBySecondOfSpan") instanceof Map, run.toString());
+    long endpointPausesMs =
+        ((Map<?, ?>) run.get("endpointGcPauseMsBySecondOfSpan"))
+            .values().stream().mapToLong(ms -> ((Number) ms).longValue()).sum();
+    assertTrue(
+        ((Number) run.get("endpointGcPauseMaxMs")).longValue() <= endpointPausesMs, run.toString());
     assertTrue(Files.exists(out.resolve("smoke-50-1s-5s.json")));
   }
 }

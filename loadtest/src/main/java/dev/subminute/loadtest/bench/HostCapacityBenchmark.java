@@ -279,7 +279,8 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
     result.put("hostUid", HostChild.isRoot() ? HostChild.UNPRIVILEGED : "this benchmark's");
     try (DynaliteServer dynalite = DynaliteServer.start(DynaliteServer.freePort(), null);
         DynamoDbClient client = patientClient(dynalite.endpoint());
-        InvokeEndpoint endpoint = new InvokeEndpoint(receipts, Durations.millis(answerDelay))) {
+        InvokeEndpoint endpoint = new InvokeEndpoint(receipts, Durations.millis(answerDelay));
+        GcPauses endpointPauses = new GcPauses()) {
       JobTable table = new JobTable(client, "capacity");
       table.createIfMissing();
       if (nice != 0) {
@@ -333,8 +334,10 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         // dynalite, second by second, beside the late ticks
         Map<Long, Long> stealMsBySecond = new TreeMap<>();
         Map<Long, Long> otherStealMsBySecond = new TreeMap<>();
+        Map<Long, Long> dynaliteCpuMsBySecond = new TreeMap<>();
         long steal = Proc.stealTicks(hostCpu);
         long otherSteal = otherCoresSteal();
+        long dynaliteBusy = dynaliteTicks;
         for (long second = 1; second * 1_000 <= durationMs; second++) {
           sleepUntil(from + second * 1_000);
           long now = Proc.stealTicks(hostCpu);
@@ -345,8 +348,11 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
           if (otherNow > otherSteal) {
             otherStealMsBySecond.put(second - 1, (otherNow - otherSteal) * 10);
           }
+          long dynaliteNow = Proc.cpuTicks(dynalite.pid());
+          dynaliteCpuMsBySecond.put(second - 1, (dynaliteNow - dynaliteBusy) * 10);
           steal = now;
           otherSteal = otherNow;
+          dynaliteBusy = dynaliteNow;
         }
         sleepUntil(to);
         double seconds = durationMs / 1000.0;
@@ -380,6 +386,10 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("overMaxBoundBySecondOfSpan", span.lateBySecond());
         result.put("stealMsBySecondOfSpan", stealMsBySecond);
         result.put("otherCoresStealMsBySecondOfSpan", otherStealMsBySecond);
+        // the endpoint's core: dynalite's CPU and the endpoint JVM's collection pauses
+        result.put("dynaliteCpuMsBySecondOfSpan", dynaliteCpuMsBySecond);
+        result.put("endpointGcPauseMsBySecondOfSpan", endpointPauses.msBySecond(from, to));
+        result.put("endpointGcPauseMaxMs", endpointPauses.maxMs(from, to));
         result.put("handoverSecondsOfSpan", handoverSeconds(hostStarted, windowMs, from, to));
         result.put("unknownJobInvokes", receipts.unknownJobs());
         result.put("rejectedRequests", endpoint.rejected());
