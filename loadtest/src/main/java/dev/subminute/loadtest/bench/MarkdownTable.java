@@ -99,8 +99,12 @@ final class MarkdownTable {
         .append(" November) is the time the hypervisor took from the host's core in each second,")
         .append(" in 10 ms clock ticks, beside `overMaxBoundBySecondOfSpan`;")
         .append(" `otherCoresStealMsBySecondOfSpan` the same for the endpoint's and dynalite's")
-        .append(" cores, and `hostOwnCounts.releaseLateness*` how late the host handed its")
-        .append(" prepared invokes to the HTTP client after their instants.\n\n");
+        .append(" cores, `hostOwnCounts.releaseLateness*` how late the host handed its")
+        .append(" prepared invokes to the HTTP client after their instants, and (since the")
+        .append(" morning of 28 November) `dynaliteCpuMsBySecondOfSpan` and")
+        .append(" `endpointGcPauseMsBySecondOfSpan` what else held the endpoint's core in each")
+        .append(" second: dynalite's CPU and the collection pauses of the JVM that stamps the")
+        .append(" arrivals.\n\n");
     md.append("| run |");
     for (String[] c : COLUMNS) {
       md.append(' ').append(c[0]).append(" |");
