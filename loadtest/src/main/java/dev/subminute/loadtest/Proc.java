@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** What Linux's {@code /proc} tells about a process: CPU, memory, affinity, a thread's policy. */
@@ -82,6 +83,34 @@ public final class Proc {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * utime + stime of the process's threads in clock ticks, summed by thread name with its digits
+   * replaced by {@code #}, so that numbered threads (the collector's, the HTTP client's event
+   * loops) count as one.
+   */
+  public static Map<String, Long> threadCpuTicks(long pid) {
+    Map<String, Long> byName = new TreeMap<>();
+    try (Stream<Path> all = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      all.forEach(
+          task -> {
+            String text;
+            try {
+              text = Files.readString(task.resolve("stat"));
+            } catch (IOException ended) {
+              return; // the thread ended between the listing and the read
+            }
+            String name =
+                text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'))
+                    .replaceAll("[0-9]+", "#");
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            byName.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return byName;
   }
 
   /** The 1-, 5- and 15-minute load averages. */

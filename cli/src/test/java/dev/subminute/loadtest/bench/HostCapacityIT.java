@@ -64,6 +64,8 @@ class HostCapacityIT {
     assertTrue(run.get("stealMsBySecondOfSpan") instanceof Map, run.toString());
     assertEquals(5, ((Map<?, ?>) run.get("dynaliteCpuMsBySecondOfSpan")).size(), run.toString());
     assertTrue(run.get("endpointGcPauseMsBySecondOfSpan") instanceof Map, run.toString());
+    assertTrue(run.get("hostThreadCpuMsMedianSecond") instanceof Map, run.toString());
+    assertTrue(run.get("hostThreadCpuMsInLateSeconds") instanceof Map, run.toString());
     long endpointPausesMs =
         ((Map<?, ?>) run.get("endpointGcPauseMsBySecondOfSpan"))
             .values().stream().mapToLong(ms -> ((Number) ms).longValue()).sum();

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -338,6 +339,8 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         long steal = Proc.stealTicks(hostCpu);
         long otherSteal = otherCoresSteal();
         long dynaliteBusy = dynaliteTicks;
+        List<Map<String, Long>> hostThreadsBySecond = new ArrayList<>();
+        Map<String, Long> hostThreads = Proc.threadCpuTicks(host.pid());
         for (long second = 1; second * 1_000 <= durationMs; second++) {
           sleepUntil(from + second * 1_000);
           long now = Proc.stealTicks(hostCpu);
@@ -353,6 +356,9 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
           steal = now;
           otherSteal = otherNow;
           dynaliteBusy = dynaliteNow;
+          Map<String, Long> hostThreadsNow = Proc.threadCpuTicks(host.pid());
+          hostThreadsBySecond.add(ticksBetween(hostThreads, hostThreadsNow));
+          hostThreads = hostThreadsNow;
         }
         sleepUntil(to);
         double seconds = durationMs / 1000.0;
@@ -390,6 +396,10 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("dynaliteCpuMsBySecondOfSpan", dynaliteCpuMsBySecond);
         result.put("endpointGcPauseMsBySecondOfSpan", endpointPauses.msBySecond(from, to));
         result.put("endpointGcPauseMaxMs", endpointPauses.maxMs(from, to));
+        // the host's own threads: in the seconds with late ticks, and in a median second
+        result.put(
+            "hostThreadCpuMsInLateSeconds", inSeconds(hostThreadsBySecond, span.lateBySecond()));
+        result.put("hostThreadCpuMsMedianSecond", medianSecond(hostThreadsBySecond));
         result.put("handoverSecondsOfSpan", handoverSeconds(hostStarted, windowMs, from, to));
         result.put("unknownJobInvokes", receipts.unknownJobs());
         result.put("rejectedRequests", endpoint.rejected());
@@ -482,6 +492,48 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
       }
     }
     return seconds;
+  }
+
+  /** What each thread name used from {@code before} to {@code after}, in ms, where it used any. */
+  private static Map<String, Long> ticksBetween(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> ms = new TreeMap<>();
+    after.forEach(
+        (name, ticks) -> {
+          // a thread that ended takes its ticks with it: a numbered group may shrink
+          long used = ticks - before.getOrDefault(name, 0L);
+          if (used > 0) {
+            ms.put(name, used * 10);
+          }
+        });
+    return ms;
+  }
+
+  private static Map<Long, Map<String, Long>> inSeconds(
+      List<Map<String, Long>> bySecond, Map<Long, ? extends Number> seconds) {
+    Map<Long, Map<String, Long>> picked = new TreeMap<>();
+    for (Long second : seconds.keySet()) {
+      if (second < bySecond.size()) {
+        picked.put(second, bySecond.get(second.intValue()));
+      }
+    }
+    return picked;
+  }
+
+  private static Map<String, Long> medianSecond(List<Map<String, Long>> bySecond) {
+    Map<String, List<Long>> all = new TreeMap<>();
+    for (Map<String, Long> second : bySecond) {
+      second.keySet().forEach(name -> all.putIfAbsent(name, new ArrayList<>()));
+    }
+    Map<String, Long> median = new TreeMap<>();
+    all.forEach(
+        (name, values) -> {
+          for (Map<String, Long> second : bySecond) {
+            values.add(second.getOrDefault(name, 0L));
+          }
+          Collections.sort(values);
+          median.put(name, values.get(values.size() / 2));
+        });
+    return median;
   }
 
   private long otherCoresSteal() {
