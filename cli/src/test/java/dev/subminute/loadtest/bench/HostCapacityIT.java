@@ -56,6 +56,8 @@ class HostCapacityIT {
     @SuppressWarnings("unchecked")
     Map<String, Object> poll = (Map<String, Object>) run.get("pollThread");
     assertEquals(4, ((Number) poll.get("nice")).intValue(), poll.toString());
+    Map<?, ?> compiler = (Map<?, ?>) run.get("compilerThread");
+    assertEquals(4, ((Number) compiler.get("nice")).intValue(), compiler.toString());
     assertTrue(((Number) run.get("hostCpuCores")).doubleValue() > 0, run.toString());
     assertTrue(((Number) run.get("hostPeakRssMb")).longValue() > 0, run.toString());
     @SuppressWarnings("unchecked")

@@ -278,6 +278,10 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
     result.put("hostJvmOptions", jvmOptions);
     result.put("nice", nice);
     result.put("hostUid", HostChild.isRoot() ? HostChild.UNPRIVILEGED : "this benchmark's");
+    // this JVM stamps the arrivals: its collector's pauses hold the stamps back
+    result.put(
+        "endpointJvmOptions",
+        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
     try (DynaliteServer dynalite = DynaliteServer.start(DynaliteServer.freePort(), null);
         DynamoDbClient client = patientClient(dynalite.endpoint());
         InvokeEndpoint endpoint = new InvokeEndpoint(receipts, Durations.millis(answerDelay));
@@ -324,6 +328,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("hostPinnedTo", Proc.status(host.pid(), "Cpus_allowed_list"));
         result.put("timerThread", Proc.thread(host.pid(), "subminute-timer"));
         result.put("pollThread", Proc.thread(host.pid(), "subminute-host"));
+        result.put("compilerThread", Proc.thread(host.pid(), "C2 CompilerThre"));
         long from = ((System.currentTimeMillis() + Durations.millis(warmup) + 999) / 1_000) * 1_000;
         long to = from + durationMs;
         sleepUntil(from);

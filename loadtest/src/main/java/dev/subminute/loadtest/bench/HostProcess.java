@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -68,7 +67,8 @@ public final class HostProcess {
         new LambdaWorkerInvoker(client, HostHandler.MAX_IN_FLIGHT, HostHandler.PREPARE_AHEAD);
     // one thread apart from the timer builds and sends the invokes, as HostHandler's host-dispatch
     ExecutorService dispatchThread =
-        TickDispatcher.boundedThread(Executors.defaultThreadFactory(), HostHandler.DISPATCH_QUEUE);
+        TickDispatcher.boundedThread(
+            task -> new Thread(task, "host-dispatch"), HostHandler.DISPATCH_QUEUE);
     LongAdder invokeErrors = new LongAdder();
     LongAdder dispatchQueueFull = new LongAdder();
     Executor dispatch =
