@@ -4,6 +4,8 @@ import dev.subminute.controller.core.BackgroundThreads;
 import dev.subminute.controller.core.WorkerInvoker;
 import dev.subminute.model.WorkerEvent;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -68,25 +70,25 @@ public final class LambdaWorkerInvoker implements WorkerInvoker {
    * writes it. Empty for a client that does not prepare ahead.
    */
   public Histogram releaseLateness() {
+    return sendAtInstant(lambda)
+        .map(SendAtInstant::releaseLateness)
+        .orElseGet(() -> new Histogram(2));
+  }
+
+  private static boolean holdsUntilInstant(LambdaAsyncClient lambda) {
+    return sendAtInstant(lambda).isPresent();
+  }
+
+  /** The holding of requests until their instants that {@link #clientBuilder} installed, if any. */
+  private static Optional<SendAtInstant> sendAtInstant(LambdaAsyncClient lambda) {
     return lambda
         .serviceClientConfiguration()
         .overrideConfiguration()
         .executionInterceptors()
         .stream()
         .map(SendAtInstant::ownerOf)
-        .filter(java.util.Objects::nonNull)
-        .findFirst()
-        .map(SendAtInstant::releaseLateness)
-        .orElseGet(() -> new Histogram(2));
-  }
-
-  private static boolean holdsUntilInstant(LambdaAsyncClient lambda) {
-    return lambda
-        .serviceClientConfiguration()
-        .overrideConfiguration()
-        .executionInterceptors()
-        .stream()
-        .anyMatch(SendAtInstant::isOurs);
+        .filter(Objects::nonNull)
+        .findFirst();
   }
 
   /**

@@ -41,14 +41,12 @@ final class SendAtInstant {
 
   final ExecutionInterceptor interceptor = new InstantNoter();
 
-  /** Whether {@code interceptor} is the one this class installs beside its holding HTTP client. */
-  static boolean isOurs(ExecutionInterceptor interceptor) {
-    return interceptor instanceof InstantNoter;
-  }
-
-  /** The instance whose interceptor {@code interceptor} is, if it is one of ours. */
+  /**
+   * The instance whose interceptor {@code interceptor} is, if it is the one this class installs
+   * beside its holding HTTP client.
+   */
   static SendAtInstant ownerOf(ExecutionInterceptor interceptor) {
-    return isOurs(interceptor) ? ((InstantNoter) interceptor).owner() : null;
+    return interceptor instanceof InstantNoter noter ? noter.owner() : null;
   }
 
   /**

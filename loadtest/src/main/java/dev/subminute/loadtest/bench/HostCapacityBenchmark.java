@@ -362,7 +362,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
           otherSteal = otherNow;
           dynaliteBusy = dynaliteNow;
           Map<String, Long> hostThreadsNow = Proc.threadCpuTicks(host.pid());
-          hostThreadsBySecond.add(ticksBetween(hostThreads, hostThreadsNow));
+          hostThreadsBySecond.add(msBetween(hostThreads, hostThreadsNow));
           hostThreads = hostThreadsNow;
         }
         sleepUntil(to);
@@ -500,7 +500,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
   }
 
   /** What each thread name used from {@code before} to {@code after}, in ms, where it used any. */
-  private static Map<String, Long> ticksBetween(Map<String, Long> before, Map<String, Long> after) {
+  private static Map<String, Long> msBetween(Map<String, Long> before, Map<String, Long> after) {
     Map<String, Long> ms = new TreeMap<>();
     after.forEach(
         (name, ticks) -> {

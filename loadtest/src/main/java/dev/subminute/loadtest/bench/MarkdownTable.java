@@ -104,7 +104,10 @@ final class MarkdownTable {
         .append(" morning of 28 November) `dynaliteCpuMsBySecondOfSpan` and")
         .append(" `endpointGcPauseMsBySecondOfSpan` what else held the endpoint's core in each")
         .append(" second: dynalite's CPU and the collection pauses of the JVM that stamps the")
-        .append(" arrivals.\n\n");
+        .append(" arrivals (run with `endpointJvmOptions`); `hostThreadCpuMsInLateSeconds` and")
+        .append(" `hostThreadCpuMsMedianSecond` the CPU of each host thread in the seconds with")
+        .append(" late ticks and in a median second, and `compilerThread` the nice of its JIT")
+        .append(" compiler.\n\n");
     md.append("| run |");
     for (String[] c : COLUMNS) {
       md.append(' ').append(c[0]).append(" |");
