@@ -72,13 +72,16 @@ class InvokeSignerTest {
   }
 
   @Test
-  void trimsAndJoinsHeaderValuesAsTheSdkSignerDoes() {
+  void trimsJoinsAndEncodesHeaderValuesAsTheSdkSignerDoes() {
     SdkHttpFullRequest http =
         invoke("https://lambda.eu-west-1.amazonaws.com")
             .putHeader("X-Custom", java.util.List.of("  two   words ", "\tsecond\n value", ""))
             .putHeader("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")
+            .putHeader("X-Place", "Zürich ☃")
             .build();
-    assertSameAsSdk(new InvokeSigner(), signRequest(http, basic(), AT));
+    InvokeSigner signer = new InvokeSigner();
+    assertSameAsSdk(signer, signRequest(http, basic(), AT));
+    assertSameAsSdk(signer, request("https://lambda.eu-west-1.amazonaws.com", basic(), AT));
   }
 
   @Test
