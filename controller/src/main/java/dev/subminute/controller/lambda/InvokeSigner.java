@@ -154,7 +154,10 @@ final class InvokeSigner implements AwsV4HttpSigner {
     text.append('\n');
     int signedHeadersStart = text.length();
     for (int i = 0; i < names.size(); i++) {
-      text.append(i > 0 ? ";" : "").append(names.get(i));
+      if (i > 0) {
+        text.append(';');
+      }
+      text.append(names.get(i));
     }
     String signedHeaders = text.substring(signedHeadersStart);
     text.append('\n').append(contentHash);
@@ -284,7 +287,7 @@ final class InvokeSigner implements AwsV4HttpSigner {
   /** The body's SHA-256, read through one buffer per thread. */
   private static byte[] payloadHash(ContentStreamProvider payload) {
     Scratch scratch = SCRATCH.get();
-    MessageDigest digest = scratch.sha256;
+    MessageDigest digest = scratch.digest;
     digest.reset();
     if (payload == null) {
       return digest.digest();
@@ -300,57 +303,61 @@ final class InvokeSigner implements AwsV4HttpSigner {
   }
 
   private static byte[] hmac(byte[] key, byte[] data) {
-    Mac mac = SCRATCH.get().hmacWith(key);
-    return mac.doFinal(data);
+    return SCRATCH.get().keyedWith(key).doFinal(data);
   }
 
   /**
    * What one thread reuses for every request it signs, so that a signature allocates little more
-   * than its headers: the text it hashes, the bytes of that text, and its hash and HMAC, the HMAC
-   * keyed with the last signing key.
+   * than its headers: the text it hashes, a byte buffer (for the body as it is read, then for the
+   * text as UTF-8), a digest, and an HMAC keyed with the last key it was given.
    */
   private static final class Scratch {
     final StringBuilder text = new StringBuilder(1024);
     byte[] bytes = new byte[4096];
-    final MessageDigest sha256 = newInstance(() -> MessageDigest.getInstance("SHA-256"));
-    final Mac hmac = newInstance(() -> Mac.getInstance("HmacSHA256"));
-    private byte[] hmacKey;
+    final MessageDigest digest = newInstance(() -> MessageDigest.getInstance("SHA-256"));
+    private final Mac mac = newInstance(() -> Mac.getInstance("HmacSHA256"));
+    private byte[] macKey;
 
-    byte[] sha256(CharSequence utf8) {
-      sha256.reset();
-      sha256.update(bytes, 0, encode(utf8));
-      return sha256.digest();
+    byte[] sha256(CharSequence chars) {
+      int length = encode(chars); // before reading bytes, which it may replace by a larger array
+      digest.reset();
+      digest.update(bytes, 0, length);
+      return digest.digest();
     }
 
-    byte[] hmac(byte[] key, CharSequence utf8) {
-      int length = encode(utf8);
-      Mac mac = hmacWith(key);
-      mac.update(bytes, 0, length);
-      return mac.doFinal();
+    byte[] hmac(byte[] key, CharSequence chars) {
+      int length = encode(chars);
+      Mac keyed = keyedWith(key);
+      keyed.update(bytes, 0, length);
+      return keyed.doFinal();
     }
 
-    Mac hmacWith(byte[] key) {
-      if (key != hmacKey) {
+    /**
+     * The HMAC keyed with {@code key}, keyed again only when given another array: a signing key is
+     * derived once a day into a new array and never changed in place.
+     */
+    Mac keyedWith(byte[] key) {
+      if (key != macKey) {
         try {
-          hmac.init(new SecretKeySpec(key, "HmacSHA256"));
+          mac.init(new SecretKeySpec(key, "HmacSHA256"));
         } catch (GeneralSecurityException e) {
           throw new IllegalStateException("HmacSHA256 refused a key", e);
         }
-        hmacKey = key;
+        macKey = key;
       }
-      return hmac;
+      return mac;
     }
 
-    /** Writes {@code text} as UTF-8 into {@link #bytes}; returns how many bytes it took. */
-    private int encode(CharSequence text) {
-      int length = text.length();
+    /** Writes {@code chars} as UTF-8 into {@link #bytes}; returns how many bytes it took. */
+    private int encode(CharSequence chars) {
+      int length = chars.length();
       if (bytes.length < length) {
         bytes = new byte[Math.max(length, 2 * bytes.length)];
       }
       for (int i = 0; i < length; i++) {
-        char c = text.charAt(i);
+        char c = chars.charAt(i);
         if (c >= 0x80) {
-          byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
+          byte[] utf8 = chars.toString().getBytes(StandardCharsets.UTF_8);
           if (bytes.length < utf8.length) {
             bytes = new byte[utf8.length];
           }

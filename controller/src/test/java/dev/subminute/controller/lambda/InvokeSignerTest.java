@@ -85,6 +85,56 @@ class InvokeSignerTest {
   }
 
   @Test
+  void signsTextLongerThanItsBufferAndEachFunctionsOwnPath() {
+    InvokeSigner signer = new InvokeSigner();
+    SdkHttpFullRequest longAscii =
+        invoke("https://lambda.eu-west-1.amazonaws.com")
+            .putHeader("X-Long", "a".repeat(5_000))
+            .build();
+    SdkHttpFullRequest longUtf8 =
+        invoke("https://lambda.eu-west-1.amazonaws.com")
+            .putHeader("X-Snow", "☃".repeat(2_000))
+            .build();
+    SdkHttpFullRequest otherFunction =
+        invoke("https://lambda.eu-west-1.amazonaws.com")
+            .encodedPath("/2015-03-31/functions/other-worker/invocations")
+            .build();
+    for (SdkHttpFullRequest http : java.util.List.of(longAscii, longUtf8, otherFunction)) {
+      assertSameAsSdk(signer, signRequest(http, basic(), AT));
+    }
+    assertSameAsSdk(signer, request("https://lambda.eu-west-1.amazonaws.com", basic(), AT));
+  }
+
+  @Test
+  void threadsSigningAtOnceWithOtherKeysEachSignAsTheSdkSignerDoes() throws Exception {
+    InvokeSigner signer = new InvokeSigner();
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> signing = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        AwsCredentialsIdentity credentials =
+            AwsCredentialsIdentity.create("AKID" + t, "secret-" + t);
+        Clock day = Clock.fixed(Instant.parse("2026-11-2" + t + "T10:00:00Z"), ZoneOffset.UTC);
+        signing.add(
+            threads.submit(
+                () -> {
+                  for (int i = 0; i < 200; i++) {
+                    assertSameAsSdk(
+                        signer,
+                        request("https://lambda.eu-west-1.amazonaws.com", credentials, day));
+                  }
+                }));
+      }
+      for (var each : signing) {
+        each.get(); // an assertion failed on a thread fails here
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
   void derivesANewKeyWhenTheDayOrTheCredentialsChange() {
     InvokeSigner signer = new InvokeSigner();
     Clock beforeMidnight = Clock.fixed(Instant.parse("2026-11-27T23:59:59Z"), ZoneOffset.UTC);
