@@ -104,7 +104,7 @@ public final class Proc {
             String name =
                 text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'))
                     .replaceAll("[0-9]+", "#");
-            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            String[] fields = fieldsAfterName(text);
             byName.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
           });
     } catch (IOException e) {
@@ -121,8 +121,16 @@ public final class Proc {
 
   /** The fields after the command name, so that index 0 is the state (field 3 of proc(5)). */
   private static String[] statFields(Path stat) {
-    String text = read(stat);
-    return text.substring(text.lastIndexOf(')') + 2).split(" ");
+    return fieldsAfterName(read(stat));
+  }
+
+  private static String[] fieldsAfterName(String statText) {
+    return statText.substring(statText.lastIndexOf(')') + 2).split(" ");
+  }
+
+  /** {@code ticks} of the kernel's CPU clock in ms. */
+  public static long ticksToMs(long ticks) {
+    return Math.round(ticks * 1_000 / CLOCK_TICKS_PER_SECOND);
   }
 
   private static Iterable<String> lines(Path file) {

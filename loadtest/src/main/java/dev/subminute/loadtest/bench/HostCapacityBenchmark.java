@@ -351,13 +351,13 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
           long now = Proc.stealTicks(hostCpu);
           long otherNow = otherCoresSteal();
           if (now > steal) {
-            stealMsBySecond.put(second - 1, (now - steal) * 10);
+            stealMsBySecond.put(second - 1, Proc.ticksToMs(now - steal));
           }
           if (otherNow > otherSteal) {
-            otherStealMsBySecond.put(second - 1, (otherNow - otherSteal) * 10);
+            otherStealMsBySecond.put(second - 1, Proc.ticksToMs(otherNow - otherSteal));
           }
           long dynaliteNow = Proc.cpuTicks(dynalite.pid());
-          dynaliteCpuMsBySecond.put(second - 1, (dynaliteNow - dynaliteBusy) * 10);
+          dynaliteCpuMsBySecond.put(second - 1, Proc.ticksToMs(dynaliteNow - dynaliteBusy));
           steal = now;
           otherSteal = otherNow;
           dynaliteBusy = dynaliteNow;
@@ -507,7 +507,7 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
           // a thread that ended takes its ticks with it: a numbered group may shrink
           long used = ticks - before.getOrDefault(name, 0L);
           if (used > 0) {
-            ms.put(name, used * 10);
+            ms.put(name, Proc.ticksToMs(used));
           }
         });
     return ms;
