@@ -173,7 +173,13 @@ public final class LocalRuntime implements AutoCloseable {
                 listener,
                 Executors.newSingleThreadExecutor(daemon("subminute-ends")))
             .start("subminute-timer");
-    outbox = new StatusOutbox(jobs, this::wallMillis, 4, "subminute-status");
+    outbox =
+        new StatusOutbox(
+            jobs,
+            this::wallMillis,
+            4,
+            StatusOutbox.HOST_COUNT_WRITES_PER_SECOND,
+            "subminute-status");
     host = newHost();
     scheduler.execute(this::discover);
     scheduleSuccession();

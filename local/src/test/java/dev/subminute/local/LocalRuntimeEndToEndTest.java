@@ -331,6 +331,10 @@ class LocalRuntimeEndToEndTest {
     Await.until("the next tick on the grid", 18_000, () -> !receiptsOf("slow").isEmpty());
     long first = receiptsOf("slow").get(0).plannedAt();
     assertEquals(0, first % 15_000);
-    assertTrue(first - resumedAt <= 15_000, "resumed at the next instant of its grid");
+    // the next instant, or the one after when the next came before the host could learn of the
+    // edit (within a second, two on a busy machine)
+    assertTrue(
+        first - resumedAt <= 15_000 + 2_000,
+        "resumed " + (first - resumedAt) + " ms after the edit, not at the next instant it could");
   }
 }

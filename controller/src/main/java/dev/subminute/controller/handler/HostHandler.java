@@ -180,7 +180,12 @@ public final class HostHandler implements RequestStreamHandler {
     DynamoJobs jobs = new DynamoJobs(table, policy);
     this.feed = new ShardIndexFeed(table, jobs, new SfnTaskTokens(sfn), policy);
     this.outbox =
-        new StatusOutbox(jobs, () -> Math.floorDiv(time.wallMicros(), 1_000), 4, "host-status");
+        new StatusOutbox(
+            jobs,
+            () -> Math.floorDiv(time.wallMicros(), 1_000),
+            4,
+            StatusOutbox.HOST_COUNT_WRITES_PER_SECOND,
+            "host-status");
     this.loop =
         new TimerLoop(
                 time,

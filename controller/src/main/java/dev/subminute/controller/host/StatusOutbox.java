@@ -11,6 +11,13 @@ import java.util.concurrent.atomic.LongAdder;
  * Status writes off every timing path: one pending change per job, merged while it waits, written
  * by a few threads of their own; status changes jump the queue ahead of counts. A write storage
  * refuses is kept and retried; one whose condition failed keeps its counts.
+ *
+ * <p>Writes of counts leave at most {@code countWritesPerSecond}, evenly spaced: a host whose
+ * window ends submits the last counts of every job at once, and written as fast as storage answers
+ * they took a third of a host's one core for seconds, beside its successor's ticks. Waiting changes
+ * merge, so the backlog is at most one write per job, and past that rate each job's counts are
+ * written less often, never lost. Status changes are not paced. {@link #flush} lifts the pacing: a
+ * host that stops writes what is left as fast as it can.
  */
 public final class StatusOutbox implements AutoCloseable {
   private static final long RETRY_PAUSE_MS = 500;
@@ -22,11 +29,26 @@ public final class StatusOutbox implements AutoCloseable {
   private final LongAdder written = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final Thread[] writers;
+  private final long spacingNanos;
+  private long nextWriteNanos = System.nanoTime();
+  private volatile boolean hurry;
   private volatile boolean closed;
 
-  public StatusOutbox(JobStatusSink sink, WallClock clock, int threads, String name) {
+  /**
+   * A host's pace for counts: 250 writes a second take about 6 % of its core (some 240 µs each
+   * through the SDK) and write the counts of 15,000 jobs once a minute.
+   */
+  public static final int HOST_COUNT_WRITES_PER_SECOND = 250;
+
+  public StatusOutbox(
+      JobStatusSink sink, WallClock clock, int threads, int countWritesPerSecond, String name) {
+    if (countWritesPerSecond <= 0) {
+      throw new IllegalArgumentException(
+          "countWritesPerSecond must be above 0: " + countWritesPerSecond);
+    }
     this.sink = sink;
     this.clock = clock;
+    this.spacingNanos = TimeUnit.SECONDS.toNanos(1) / countWritesPerSecond;
     this.writers = new Thread[threads];
     for (int i = 0; i < threads; i++) {
       Thread t = BackgroundThreads.newThread(this::drain, name + "-" + (i + 1));
@@ -64,13 +86,24 @@ public final class StatusOutbox implements AutoCloseable {
     return failures.sum();
   }
 
-  /** Waits until nothing is pending, or the timeout passes; true if all was written. */
+  /**
+   * Writes what is pending without pacing until nothing is, or the timeout passes; true if all was
+   * written. For a host whose ticks have ended: its window's last counts go before it returns.
+   */
   public boolean flush(long timeoutMs) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    while (!pending.isEmpty() && System.nanoTime() - deadline < 0) {
-      Thread.sleep(10);
+    hurry = true;
+    synchronized (this) {
+      notifyAll();
     }
-    return pending.isEmpty();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+      while (!pending.isEmpty() && System.nanoTime() - deadline < 0) {
+        Thread.sleep(10);
+      }
+      return pending.isEmpty();
+    } finally {
+      hurry = false;
+    }
   }
 
   private void drain() {
@@ -78,6 +111,10 @@ public final class StatusOutbox implements AutoCloseable {
       String jobId;
       try {
         jobId = queue.poll(200, TimeUnit.MILLISECONDS);
+        StatusChange waiting = jobId == null ? null : pending.get(jobId);
+        if (waiting != null && waiting.status() == null) {
+          awaitTurn();
+        }
       } catch (InterruptedException e) {
         return;
       }
@@ -98,6 +135,20 @@ public final class StatusOutbox implements AutoCloseable {
         queue.addLast(jobId);
         pause();
       }
+    }
+  }
+
+  /**
+   * Waits for this writer's turn; turns are {@code spacingNanos} apart across all writers, and come
+   * at once while a flush hurries them.
+   */
+  private synchronized void awaitTurn() throws InterruptedException {
+    long now = System.nanoTime();
+    long turn = hurry || nextWriteNanos - now < 0 ? now : nextWriteNanos;
+    nextWriteNanos = turn + spacingNanos;
+    long waitNanos;
+    while (!hurry && (waitNanos = turn - System.nanoTime()) > 0) {
+      TimeUnit.NANOSECONDS.timedWait(this, waitNanos);
     }
   }
 
