@@ -1,16 +1,20 @@
 package dev.subminute.controller.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.JobStatus;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class StatusOutboxTest {
+  private static final long A_MINUTE = TimeUnit.MINUTES.toNanos(1);
+
   /** One write as the sink received it. */
   record Write(String jobId, StatusChange change, long atNanos) {}
 
@@ -22,6 +26,10 @@ class StatusOutboxTest {
     return StatusChange.counts(1_000L, 1, 0, 0, 0.5);
   }
 
+  private static StatusChange running() {
+    return StatusChange.status(JobStatus.RUNNING, "every 1 s", true);
+  }
+
   private void awaitWrites(int count, long timeoutMs) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (writes.size() < count && System.nanoTime() - deadline < 0) {
@@ -30,9 +38,9 @@ class StatusOutboxTest {
     assertEquals(count, writes.size(), "writes within " + timeoutMs + " ms");
   }
 
-  private long lastWriteMsAfter(long startNanos) {
-    long last = writes.stream().mapToLong(Write::atNanos).max().orElseThrow();
-    return TimeUnit.NANOSECONDS.toMillis(last - startNanos);
+  private static boolean writerAlive(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().startsWith(name) && t.isAlive());
   }
 
   @Test
@@ -44,32 +52,41 @@ class StatusOutboxTest {
       }
       awaitWrites(20, 10_000);
     }
-    // 20 turns 20 ms apart, the first no sooner than the submits: the last 380 ms after them
-    assertTrue(lastWriteMsAfter(start) >= 19 * 20, "20 paced writes in " + lastWriteMsAfter(start));
+    // turns 20 ms apart, the first no sooner than the submits: the k-th write k × 20 ms after them
+    long[] msAfterStart =
+        writes.stream()
+            .mapToLong(w -> TimeUnit.NANOSECONDS.toMillis(w.atNanos() - start))
+            .sorted()
+            .toArray();
+    for (int k = 0; k < msAfterStart.length; k++) {
+      assertTrue(
+          msAfterStart[k] >= k * 20L, "write " + k + " at " + msAfterStart[k] + " ms after start");
+    }
   }
 
   @Test
   void status_changes_are_not_paced() throws Exception {
-    try (StatusOutbox outbox = new StatusOutbox(sink, WallClock.SYSTEM, 4, 1, "test-status")) {
+    try (StatusOutbox outbox =
+        new StatusOutbox(sink, WallClock.SYSTEM, 4, A_MINUTE, "test-status")) {
       for (int i = 0; i < 20; i++) {
-        outbox.submit("job-" + i, StatusChange.status(JobStatus.RUNNING, "every 1 s", true));
+        outbox.submit("job-" + i, running());
       }
-      // paced at one a second they would take 19 s
-      awaitWrites(20, 5_000);
+      // paced at one a minute they would take 19 minutes
+      awaitWrites(20, 15_000);
     }
   }
 
   @Test
   void counts_submitted_while_a_job_waits_for_its_turn_are_written_with_it() throws Exception {
-    try (StatusOutbox outbox = new StatusOutbox(sink, WallClock.SYSTEM, 1, 1, "test-status")) {
+    try (StatusOutbox outbox =
+        new StatusOutbox(sink, WallClock.SYSTEM, 1, A_MINUTE, "test-status")) {
       outbox.submit("first", oneTick());
       outbox.submit("waiting", oneTick());
       awaitWrites(1, 5_000);
-      // "waiting" is now a second from its turn
+      // "waiting" is now a minute from its turn
       outbox.submit("waiting", oneTick());
       outbox.submit("waiting", oneTick());
-      awaitWrites(2, 5_000);
-      Thread.sleep(1_200);
+      assertTrue(outbox.flush(5_000), "flushed within 5 s");
     }
     assertEquals(2, writes.size(), "one write per job: " + writes);
     assertEquals("waiting", writes.get(1).jobId());
@@ -78,21 +95,61 @@ class StatusOutboxTest {
 
   @Test
   void flush_writes_the_backlog_at_once_and_the_pace_comes_back_after() throws Exception {
-    try (StatusOutbox outbox = new StatusOutbox(sink, WallClock.SYSTEM, 4, 2, "test-status")) {
+    try (StatusOutbox outbox =
+        new StatusOutbox(sink, WallClock.SYSTEM, 4, A_MINUTE, "test-status")) {
       for (int i = 0; i < 20; i++) {
         outbox.submit("job-" + i, oneTick());
       }
-      // paced at two a second they would take 9.5 s
       assertTrue(outbox.flush(5_000), "flushed within 5 s; pending: " + outbox.pending());
       assertEquals(20, writes.size());
-      long flushed = System.nanoTime();
 
-      outbox.submit("after-1", oneTick());
-      outbox.submit("after-2", oneTick());
-      awaitWrites(22, 5_000);
-      // paced again: the second's turn comes 500 ms after the first's, which is not before now
-      assertTrue(
-          lastWriteMsAfter(flushed) >= 500, "written " + lastWriteMsAfter(flushed) + " ms after");
+      outbox.submit("after-flush", oneTick());
+      Thread.sleep(1_000);
+      assertEquals(20, writes.size(), "written a minute before its turn");
     }
+  }
+
+  @Test
+  void flush_waits_for_a_write_in_flight() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    JobStatusSink slow =
+        (jobId, change, nowMs) -> {
+          entered.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          writes.add(new Write(jobId, change, System.nanoTime()));
+          return true;
+        };
+    try (StatusOutbox outbox = new StatusOutbox(slow, WallClock.SYSTEM, 1, 50, "test-status")) {
+      outbox.submit("slow", running());
+      assertTrue(entered.await(5, TimeUnit.SECONDS), "the write started");
+      assertEquals(0, outbox.pending(), "taken from the pending changes");
+
+      assertFalse(outbox.flush(300), "flushed while the write was still in flight");
+      release.countDown();
+      assertTrue(outbox.flush(5_000), "flushed once the write returned");
+      assertEquals(1, writes.size());
+    }
+  }
+
+  @Test
+  void closing_wakes_a_writer_waiting_for_its_turn_and_it_writes_nothing_more() throws Exception {
+    StatusOutbox outbox = new StatusOutbox(sink, WallClock.SYSTEM, 1, A_MINUTE, "test-closing");
+    outbox.submit("first", oneTick());
+    outbox.submit("waiting", oneTick());
+    awaitWrites(1, 5_000);
+
+    outbox.close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (writerAlive("test-closing") && System.nanoTime() - deadline < 0) {
+      Thread.sleep(10);
+    }
+    assertFalse(writerAlive("test-closing"), "the writer still waits for a turn a minute away");
+    assertEquals(1, writes.size(), "written after close: " + writes);
+    assertEquals(1, outbox.pending(), "the waiting change stays unwritten");
   }
 }
