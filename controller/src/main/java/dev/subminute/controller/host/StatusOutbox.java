@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.LongAdder;
  * refuses is kept and retried; one whose condition failed keeps its counts.
  *
  * <p>Writes of counts only leave at most {@code countWritesPerSecond}, evenly spaced. A write
- * through the SDK took about 0.6 ms of a host's one core, and a host whose jobs all end at once (a
- * window's end in the embedded runtime, where the successor shares the core) submits the counts of
- * every job together: written as fast as storage answered, 5,000 of them took a third of the core
- * for four seconds. Changes merge while they wait, so past that rate each job's counts reach its
- * item less often and in larger steps; they stay in this process until written, and a host that
+ * through the SDK took 0.25 to 0.7 ms of a host's one core, and a host whose jobs all end at once
+ * (a window's end in the embedded runtime, where the successor shares the core) submits the counts
+ * of every job together: written as fast as storage answered, 5,000 of them took a third of the
+ * core for four seconds. Changes merge while they wait, so past that rate each job's counts reach
+ * its item less often and in larger steps; they stay in this process until written, and a host that
  * dies loses what it had not written. Status changes are not paced. {@link #flush} lifts the pacing
  * while it runs: a host whose ticks have ended writes what is left at once.
  */
@@ -26,7 +26,7 @@ public final class StatusOutbox implements AutoCloseable {
   private static final long RETRY_PAUSE_MS = 500;
 
   /**
-   * A host's pace for counts: 100 writes a second, about 6 % of its core, write the counts of 6,000
+   * A host's pace for counts: 100 writes a second, 3 to 7 % of its core, write the counts of 6,000
    * jobs once a minute (a host of jobs ticking every second holds about 2,000).
    */
   public static final int HOST_COUNT_WRITES_PER_SECOND = 100;
