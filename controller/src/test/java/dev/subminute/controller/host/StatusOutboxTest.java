@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.subminute.controller.time.WallClock;
 import dev.subminute.model.JobStatus;
+import dev.subminute.model.testing.Await;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -31,11 +32,14 @@ class StatusOutboxTest {
   }
 
   private void awaitWrites(int count, long timeoutMs) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    while (writes.size() < count && System.nanoTime() - deadline < 0) {
-      Thread.sleep(5);
+    Await.until(count + " writes", timeoutMs, () -> writes.size() >= count);
+    assertEquals(count, writes.size());
+  }
+
+  private static void submitToTwentyJobs(StatusOutbox outbox, StatusChange change) {
+    for (int i = 0; i < 20; i++) {
+      outbox.submit("job-" + i, change);
     }
-    assertEquals(count, writes.size(), "writes within " + timeoutMs + " ms");
   }
 
   private static boolean writerAlive(String name) {
@@ -47,9 +51,7 @@ class StatusOutboxTest {
   void counts_leave_no_faster_than_the_pace_however_many_writers_wait() throws Exception {
     long start = System.nanoTime();
     try (StatusOutbox outbox = new StatusOutbox(sink, WallClock.SYSTEM, 4, 50, "test-status")) {
-      for (int i = 0; i < 20; i++) {
-        outbox.submit("job-" + i, oneTick());
-      }
+      submitToTwentyJobs(outbox, oneTick());
       awaitWrites(20, 10_000);
     }
     // turns 20 ms apart, the first no sooner than the submits: the k-th write k × 20 ms after them
@@ -68,9 +70,7 @@ class StatusOutboxTest {
   void status_changes_are_not_paced() throws Exception {
     try (StatusOutbox outbox =
         new StatusOutbox(sink, WallClock.SYSTEM, 4, A_MINUTE, "test-status")) {
-      for (int i = 0; i < 20; i++) {
-        outbox.submit("job-" + i, running());
-      }
+      submitToTwentyJobs(outbox, running());
       // paced at one a minute they would take 19 minutes
       awaitWrites(20, 15_000);
     }
@@ -97,9 +97,7 @@ class StatusOutboxTest {
   void flush_writes_the_backlog_at_once_and_the_pace_comes_back_after() throws Exception {
     try (StatusOutbox outbox =
         new StatusOutbox(sink, WallClock.SYSTEM, 4, A_MINUTE, "test-status")) {
-      for (int i = 0; i < 20; i++) {
-        outbox.submit("job-" + i, oneTick());
-      }
+      submitToTwentyJobs(outbox, oneTick());
       assertTrue(outbox.flush(5_000), "flushed within 5 s; pending: " + outbox.pending());
       assertEquals(20, writes.size());
 
@@ -144,11 +142,10 @@ class StatusOutboxTest {
     awaitWrites(1, 5_000);
 
     outbox.close();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (writerAlive("test-closing") && System.nanoTime() - deadline < 0) {
-      Thread.sleep(10);
-    }
-    assertFalse(writerAlive("test-closing"), "the writer still waits for a turn a minute away");
+    Await.until(
+        "the writer waiting for a turn a minute away to end",
+        5_000,
+        () -> !writerAlive("test-closing"));
     assertEquals(1, writes.size(), "written after close: " + writes);
     assertEquals(1, outbox.pending(), "the waiting change stays unwritten");
   }
