@@ -393,6 +393,10 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("transitP50Ms", ms(span.transitAt(50)));
         result.put("transitP99Ms", ms(span.transitAt(99)));
         result.put("transitMaxMs", ms(span.transitAt(100)));
+        // one instant's ticks leave the host's core one after another
+        result.put("ticksPerInstant", spread(span.instants().ticks(), 1));
+        result.put("firstOfInstantDriftMs", spread(span.instants().firstDriftMicros(), 1_000));
+        result.put("arrivalSpacingMicros", spread(span.instants().spacingMicros(), 1));
         result.put("missedBySecondOfSpan", span.missedBySecond());
         result.put("overMaxBoundBySecondOfSpan", span.lateBySecond());
         result.put("stealMsBySecondOfSpan", stealMsBySecond);
@@ -610,6 +614,17 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
 
   private static double ms(long micros) {
     return micros / 1000.0;
+  }
+
+  /** The median, 99th percentile and maximum of sorted values, in units of {@code unit}. */
+  private static Map<String, Double> spread(long[] sorted, double unit) {
+    Map<String, Double> spread = new LinkedHashMap<>();
+    if (sorted.length > 0) {
+      spread.put("p50", round(Receipts.Span.at(sorted, 50) / unit));
+      spread.put("p99", round(Receipts.Span.at(sorted, 99) / unit));
+      spread.put("max", round(Receipts.Span.at(sorted, 100) / unit));
+    }
+    return spread;
   }
 
   private static double round(double v) {

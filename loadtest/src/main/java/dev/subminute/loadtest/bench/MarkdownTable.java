@@ -107,7 +107,11 @@ final class MarkdownTable {
         .append(" arrivals (run with `endpointJvmOptions`); `hostThreadCpuMsInLateSeconds` and")
         .append(" `hostThreadCpuMsMedianSecond` the CPU of each host thread in the seconds with")
         .append(" late ticks and in a median second, and `compilerThread` the nice of its JIT")
-        .append(" compiler.\n\n");
+        .append(" compiler. Since the evening of 28 November, the planned instants as the")
+        .append(" arrivals grouped them: `ticksPerInstant` (how many ticks share one planned")
+        .append(" instant), `firstOfInstantDriftMs` (how late the first of them arrived) and")
+        .append(" `arrivalSpacingMicros` (the time between consecutive arrivals of one instant),")
+        .append(" each as p50, p99 and max over the instants of the span.\n\n");
     md.append("| run |");
     for (String[] c : COLUMNS) {
       md.append(' ').append(c[0]).append(" |");
@@ -123,7 +127,12 @@ final class MarkdownTable {
       md.append(" `").append(run.get("command").asText()).append("` |\n");
       if (run.get("name").asText().startsWith("step")) {
         String key =
-            run.get("interval").asText() + ", " + run.get("durationS").asText() + " s runs";
+            run.get("interval").asText()
+                + ", "
+                + run.get("durationS").asText()
+                + " s runs after "
+                + run.path("warmupS").asLong()
+                + " s of warm-up";
         int[] found = stepping.computeIfAbsent(key, k -> new int[] {0, Integer.MAX_VALUE});
         int jobs = run.get("jobs").asInt();
         if (run.get("holds").asBoolean()) {

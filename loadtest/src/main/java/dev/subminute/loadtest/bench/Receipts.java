@@ -27,15 +27,16 @@ final class Receipts {
 
   /**
    * The measured span: counts, every arrival drift in it, sorted, in microseconds, every transit,
-   * sorted, and how many planned instants were missed in each second of the span (seconds with none
-   * left out).
+   * sorted, how many planned instants were missed in each second of the span (seconds with none
+   * left out), and the planned instants as the arrivals grouped them.
    */
   record Span(
       Accounting.Counts counts,
       long[] driftMicros,
       long[] transitMicros,
       Map<Long, Integer> missedBySecond,
-      Map<Long, Integer> lateBySecond) {
+      Map<Long, Integer> lateBySecond,
+      Instants instants) {
     /** Nearest-rank percentile of the drift; {@code percent} 100 is the maximum. */
     long driftAt(double percent) {
       return at(driftMicros, percent);
@@ -45,7 +46,8 @@ final class Receipts {
       return at(transitMicros, percent);
     }
 
-    private static long at(long[] sorted, double percent) {
+    /** Nearest-rank percentile of sorted values; {@code percent} 100 is the maximum. */
+    static long at(long[] sorted, double percent) {
       if (sorted.length == 0) {
         throw new IllegalStateException("no invoke arrived in the measured span");
       }
@@ -53,6 +55,56 @@ final class Receipts {
       return sorted[Math.max(0, rank - 1)];
     }
   }
+
+  /**
+   * The ticks that share a planned instant leave one host's core one after another. For every
+   * planned instant of the span, each sorted: how many ticks arrived for it, how late the first of
+   * them arrived, and, where more than one did, the time between consecutive arrivals (the last's
+   * drift minus the first's, over one fewer than the ticks), in microseconds. The last of {@code n}
+   * ticks arrives about {@code (n - 1) * spacing} after the first.
+   */
+  record Instants(long[] ticks, long[] firstDriftMicros, long[] spacingMicros) {
+    /** Groups (planned instant, drift) pairs; drifts below 0 count as 0. */
+    static Instants of(long[] plannedMs, long[] driftMicros, int n) {
+      long[] keyed = new long[n];
+      for (int i = 0; i < n; i++) {
+        keyed[i] = plannedMs[i] << DRIFT_BITS | Math.min(Math.max(driftMicros[i], 0), DRIFT_MASK);
+      }
+      Arrays.sort(keyed);
+      long[] ticks = new long[n];
+      long[] first = new long[n];
+      long[] spacing = new long[n];
+      int instants = 0;
+      int spaced = 0;
+      for (int start = 0, end; start < n; start = end) {
+        long instant = keyed[start] >>> DRIFT_BITS;
+        end = start + 1;
+        while (end < n && keyed[end] >>> DRIFT_BITS == instant) {
+          end++;
+        }
+        int count = end - start;
+        ticks[instants] = count;
+        first[instants++] = keyed[start] & DRIFT_MASK;
+        if (count > 1) {
+          spacing[spaced++] =
+              ((keyed[end - 1] & DRIFT_MASK) - (keyed[start] & DRIFT_MASK)) / (count - 1);
+        }
+      }
+      return new Instants(
+          sorted(ticks, instants), sorted(first, instants), sorted(spacing, spaced));
+    }
+
+    private static long[] sorted(long[] values, int n) {
+      long[] copy = Arrays.copyOf(values, n);
+      Arrays.sort(copy);
+      return copy;
+    }
+  }
+
+  /** Drifts up to 2^40 µs (12 days) share a long with a span's planned millisecond. */
+  private static final int DRIFT_BITS = 40;
+
+  private static final long DRIFT_MASK = (1L << DRIFT_BITS) - 1;
 
   private static final class JobReceipts {
     long[] plannedAt = new long[16];
@@ -113,6 +165,7 @@ final class Receipts {
     Map<Long, Integer> lateBySecond = new TreeMap<>();
     long[] drift = new long[64];
     long[] transit = new long[64];
+    long[] plannedInSpan = new long[64];
     int n = 0;
     for (Job job : jobs) {
       JobReceipts r = byJob.get(job.jobId());
@@ -132,7 +185,9 @@ final class Receipts {
             if (n == drift.length) {
               drift = Arrays.copyOf(drift, n * 2);
               transit = Arrays.copyOf(transit, n * 2);
+              plannedInSpan = Arrays.copyOf(plannedInSpan, n * 2);
             }
+            plannedInSpan[n] = r.plannedAt[i] - fromMs;
             transit[n] = r.arrivalMicros[i] - r.firedAtMicros[i];
             drift[n] = r.arrivalMicros[i] - r.plannedAt[i] * 1_000;
             if (drift[n] > lateMicros) {
@@ -147,6 +202,12 @@ final class Receipts {
     Arrays.sort(sorted);
     long[] sortedTransit = Arrays.copyOf(transit, n);
     Arrays.sort(sortedTransit);
-    return new Span(Accounting.total(counts), sorted, sortedTransit, missedBySecond, lateBySecond);
+    return new Span(
+        Accounting.total(counts),
+        sorted,
+        sortedTransit,
+        missedBySecond,
+        lateBySecond,
+        Instants.of(plannedInSpan, drift, n));
   }
 }

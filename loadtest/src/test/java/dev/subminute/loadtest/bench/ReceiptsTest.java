@@ -45,6 +45,33 @@ class ReceiptsTest {
   }
 
   @Test
+  void groups_the_arrivals_by_planned_instant_and_spaces_each_group() {
+    Job c = Job.builder("c", "drift-probe", 1_000).build();
+    Receipts receipts = new Receipts(List.of("a", "c"));
+    // instant 1000: c at 0.4 ms, a at 1.0 ms; instant 2000: a alone at 2.5 ms, c missing
+    receipts.record("c", 1_000, 1_000_000, 1_000_000 + 400);
+    receipts.record("a", 1_000, 1_000_000, 1_000_000 + 1_000);
+    receipts.record("a", 2_000, 2_000_000, 2_000_000 + 2_500);
+
+    Receipts.Instants instants = receipts.span(List.of(A, c), 1_000, 3_000, 1_000).instants();
+
+    assertArrayEquals(new long[] {1, 2}, instants.ticks());
+    assertArrayEquals(new long[] {400, 2_500}, instants.firstDriftMicros());
+    assertArrayEquals(new long[] {600}, instants.spacingMicros());
+  }
+
+  @Test
+  void an_instant_of_many_ticks_is_spaced_by_its_first_and_last_arrival() {
+    long[] planned = {5, 5, 5, 5, 9};
+    long[] drift = {700, 100, -50, 400, 30}; // an early arrival counts as 0
+    Receipts.Instants instants = Receipts.Instants.of(planned, drift, planned.length);
+
+    assertArrayEquals(new long[] {1, 4}, instants.ticks());
+    assertArrayEquals(new long[] {0, 30}, instants.firstDriftMicros());
+    assertArrayEquals(new long[] {700 / 3}, instants.spacingMicros());
+  }
+
+  @Test
   void handovers_are_the_window_ends_inside_the_span() {
     // windows of 60 s from 10_000: hosts change at 70_000, 130_000, 190_000
     assertEquals(1, HostCapacityBenchmark.handoversBetween(10_000, 60_000, 20_000, 80_000));
