@@ -107,11 +107,13 @@ final class MarkdownTable {
         .append(" arrivals (run with `endpointJvmOptions`); `hostThreadCpuMsInLateSeconds` and")
         .append(" `hostThreadCpuMsMedianSecond` the CPU of each host thread in the seconds with")
         .append(" late ticks and in a median second, and `compilerThread` the nice of its JIT")
-        .append(" compiler. Since the evening of 28 November, the planned instants as the")
-        .append(" arrivals grouped them: `ticksPerInstant` (how many ticks share one planned")
-        .append(" instant), `firstOfInstantDriftMs` (how late the first of them arrived) and")
-        .append(" `arrivalSpacingMicros` (the time between consecutive arrivals of one instant),")
-        .append(" each as p50, p99 and max over the instants of the span.\n\n");
+        .append(" compiler. Since midday on 28 November, the planned instants as the arrivals")
+        .append(" grouped them: `ticksPerInstant` (how many ticks share one planned instant),")
+        .append(" `firstOfInstantDriftMs` (how late the first of them arrived) and")
+        .append(" `arrivalSpacingMicros` (the mean gap between consecutive arrivals of one")
+        .append(" instant: the last's drift minus the first's, over one fewer than the ticks),")
+        .append(" each as p50, p99 and max over the instants of the span, each sorted on its")
+        .append(" own.\n\n");
     md.append("| run |");
     for (String[] c : COLUMNS) {
       md.append(' ').append(c[0]).append(" |");

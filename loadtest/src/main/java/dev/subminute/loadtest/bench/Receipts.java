@@ -57,17 +57,27 @@ final class Receipts {
   }
 
   /**
-   * The ticks that share a planned instant leave one host's core one after another. For every
-   * planned instant of the span, each sorted: how many ticks arrived for it, how late the first of
-   * them arrived, and, where more than one did, the time between consecutive arrivals (the last's
-   * drift minus the first's, over one fewer than the ticks), in microseconds. The last of {@code n}
-   * ticks arrives about {@code (n - 1) * spacing} after the first.
+   * The ticks that share a planned instant leave one host's core one after another. Three
+   * distributions over the planned instants of the span, each sorted on its own: how many ticks
+   * arrived for an instant (duplicates and ticks off the grid included), how late the first of them
+   * arrived, and, where more than one did, the mean gap between consecutive arrivals (the last's
+   * drift minus the first's, over one fewer than the ticks), in microseconds.
    */
   record Instants(long[] ticks, long[] firstDriftMicros, long[] spacingMicros) {
-    /** Groups (planned instant, drift) pairs; drifts below 0 count as 0. */
+    /**
+     * Groups (planned instant, drift) pairs; a drift below 0 (an arrival before its instant) counts
+     * as 0, so an instant with early arrivals shows a smaller gap than it had.
+     *
+     * @param plannedMs planned instants as milliseconds from the span's start, under {@value
+     *     #LONGEST_SPAN_MS}
+     */
     static Instants of(long[] plannedMs, long[] driftMicros, int n) {
       long[] keyed = new long[n];
       for (int i = 0; i < n; i++) {
+        if (plannedMs[i] < 0 || plannedMs[i] >= LONGEST_SPAN_MS) {
+          throw new IllegalArgumentException(
+              "a planned instant " + plannedMs[i] + " ms from the span's start is outside it");
+        }
         keyed[i] = plannedMs[i] << DRIFT_BITS | Math.min(Math.max(driftMicros[i], 0), DRIFT_MASK);
       }
       Arrays.sort(keyed);
@@ -105,6 +115,9 @@ final class Receipts {
   private static final int DRIFT_BITS = 40;
 
   private static final long DRIFT_MASK = (1L << DRIFT_BITS) - 1;
+
+  /** The planned milliseconds that fit beside the drift in a positive long: about 2.3 hours. */
+  static final long LONGEST_SPAN_MS = 1L << (63 - DRIFT_BITS);
 
   private static final class JobReceipts {
     long[] plannedAt = new long[16];

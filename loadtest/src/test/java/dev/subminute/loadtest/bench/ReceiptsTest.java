@@ -2,6 +2,7 @@ package dev.subminute.loadtest.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.subminute.loadtest.Accounting;
 import dev.subminute.model.Job;
@@ -69,6 +70,28 @@ class ReceiptsTest {
     assertArrayEquals(new long[] {1, 4}, instants.ticks());
     assertArrayEquals(new long[] {0, 30}, instants.firstDriftMicros());
     assertArrayEquals(new long[] {700 / 3}, instants.spacingMicros());
+  }
+
+  @Test
+  void each_distribution_is_sorted_on_its_own() {
+    // instant 1: 3 ticks, first at 900, gap 200; instant 2: 2 ticks, first at 100, gap 50
+    long[] planned = {1, 1, 1, 2, 2};
+    long[] drift = {1_300, 900, 1_100, 150, 100};
+    Receipts.Instants instants = Receipts.Instants.of(planned, drift, planned.length);
+
+    assertArrayEquals(new long[] {2, 3}, instants.ticks());
+    assertArrayEquals(new long[] {100, 900}, instants.firstDriftMicros());
+    assertArrayEquals(new long[] {50, 200}, instants.spacingMicros());
+  }
+
+  @Test
+  void a_planned_instant_outside_the_span_is_refused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Receipts.Instants.of(new long[] {-1}, new long[] {0}, 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Receipts.Instants.of(new long[] {Receipts.LONGEST_SPAN_MS}, new long[] {0}, 1));
   }
 
   @Test
