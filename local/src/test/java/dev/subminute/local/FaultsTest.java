@@ -349,8 +349,10 @@ class FaultsTest {
                     .distinct()
                     .count()
                 == 10);
+    // a's timers stopped at the halt, so every tick planned after it came from b; b's newest host
+    // is not asked to hold all ten jobs at one poll: windows here last 2 s, and on a busy machine
+    // it held fewer than ten at every poll for 5 s while b's ticks reached every job
     assertNoDuplicates();
-    Await.until("b runs every job", 5_000, () -> b.activeWindows() >= 10);
     long allMovedAfter =
         receipts.stream()
             .filter(r -> r.plannedAt() > haltedAt)
