@@ -27,7 +27,7 @@ public final class StatusOutbox implements AutoCloseable {
 
   /**
    * A host's pace for counts: 100 writes a second, 3 to 7 % of its core, write the counts of 6,000
-   * jobs once a minute (a host of jobs ticking every second holds about 2,000).
+   * jobs once a minute (the scaler gives a host about 1,000 jobs ticking every second).
    */
   public static final int HOST_COUNT_WRITES_PER_SECOND = 100;
 

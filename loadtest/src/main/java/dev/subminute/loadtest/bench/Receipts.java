@@ -103,12 +103,13 @@ final class Receipts {
       return new Instants(
           sorted(ticks, instants), sorted(first, instants), sorted(spacing, spaced));
     }
+  }
 
-    private static long[] sorted(long[] values, int n) {
-      long[] copy = Arrays.copyOf(values, n);
-      Arrays.sort(copy);
-      return copy;
-    }
+  /** The first {@code n} values, sorted, in an array of their own. */
+  private static long[] sorted(long[] values, int n) {
+    long[] copy = Arrays.copyOf(values, n);
+    Arrays.sort(copy);
+    return copy;
   }
 
   /** Drifts up to 2^40 µs (12 days) share a long with a span's planned millisecond. */
@@ -211,14 +212,10 @@ final class Receipts {
         }
       }
     }
-    long[] sorted = Arrays.copyOf(drift, n);
-    Arrays.sort(sorted);
-    long[] sortedTransit = Arrays.copyOf(transit, n);
-    Arrays.sort(sortedTransit);
     return new Span(
         Accounting.total(counts),
-        sorted,
-        sortedTransit,
+        sorted(drift, n),
+        sorted(transit, n),
         missedBySecond,
         lateBySecond,
         Instants.of(plannedInSpan, drift, n));
