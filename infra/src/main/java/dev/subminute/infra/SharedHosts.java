@@ -83,14 +83,16 @@ public final class SharedHosts extends Construct {
   static final long HOST_WINDOW_MS = 840_000;
 
   /**
-   * JAVA_TOOL_OPTIONS of the host function: the C2 compiler, the Shenandoah collector, Linux nice
-   * values for thread priorities and nice 4 for the compiler's threads on top of Lambda's defaults.
-   * Equal to the controller's {@code HostHandler.JVM_OPTIONS}, which the host-capacity benchmark
-   * measures (SharedHostsIT holds the two equal; the CDK app imports no runtime code).
+   * JAVA_TOOL_OPTIONS of the host function: the C2 compiler, the Shenandoah collector without its
+   * pacing, Linux nice values for thread priorities, nice 4 for the compiler's threads and nice 10
+   * for the collector's, on top of Lambda's defaults. Equal to the controller's {@code
+   * HostHandler.JVM_OPTIONS}, which the host-capacity benchmark measures (SharedHostsIT holds the
+   * two equal; the CDK app imports no runtime code).
    */
   static final String HOST_JVM_OPTIONS =
       "-XX:TieredStopAtLevel=4 -XX:+UseShenandoahGC -XX:ThreadPriorityPolicy=1"
-          + " -XX:CompilerThreadPriority=4";
+          + " -XX:CompilerThreadPriority=4 -XX:JavaPriority9_To_OSPriority=10"
+          + " -XX:+UnlockExperimentalVMOptions -XX:-ShenandoahPacing";
 
   static final int HOST_WINDOWS_PER_EXECUTION = 1_000;
 

@@ -58,6 +58,13 @@ class HostCapacityIT {
     assertEquals(4, ((Number) poll.get("nice")).intValue(), poll.toString());
     Map<?, ?> compiler = (Map<?, ?>) run.get("compilerThread");
     assertEquals(4, ((Number) compiler.get("nice")).intValue(), compiler.toString());
+    // the invokes prepared ahead below the sender that releases them; the collector below both
+    Map<?, ?> dispatch = (Map<?, ?>) run.get("dispatchThread");
+    assertEquals(4, ((Number) dispatch.get("nice")).intValue(), dispatch.toString());
+    Map<?, ?> sender = (Map<?, ?>) run.get("senderThread");
+    assertEquals(0, ((Number) sender.get("nice")).intValue(), sender.toString());
+    Map<?, ?> collector = (Map<?, ?>) run.get("collectorThread");
+    assertEquals(10, ((Number) collector.get("nice")).intValue(), collector.toString());
     assertTrue(((Number) run.get("hostCpuCores")).doubleValue() > 0, run.toString());
     assertTrue(((Number) run.get("hostPeakRssMb")).longValue() > 0, run.toString());
     @SuppressWarnings("unchecked")

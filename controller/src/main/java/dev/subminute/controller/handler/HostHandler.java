@@ -88,16 +88,22 @@ public final class HostHandler implements RequestStreamHandler {
   /**
    * The options the stack gives a host's JVM on top of Lambda's defaults ({@code
    * JAVA_TOOL_OPTIONS}): the C2 compiler, which Lambda leaves off, since a host runs for hours in
-   * one environment; and the Shenandoah collector in place of Lambda's serial one (Lambda's Java
+   * one environment; the Shenandoah collector in place of Lambda's serial one (Lambda's Java
    * documentation names the two it allows), whose pauses stay under a millisecond where the serial
    * collector's young pauses of 3 to 13 ms held back every tick due meanwhile
-   * (docs/results/host-capacity); and Linux nice values for Java thread priorities, so that the
-   * host's threads beside its ticks run at nice 4 ({@link BackgroundThreads}), the JIT compiler's
-   * too: a burst of compiling took 260 ms of the core in the one late second of a 300 s run.
+   * (docs/results/host-capacity); and Linux nice values for Java thread priorities, in three layers
+   * on the host's one core: the timer, the sender and the HTTP client's event loop at nice 0; the
+   * work that can wait a few milliseconds at nice 4 (the invokes prepared ahead, the polls and
+   * status writes, {@link BackgroundThreads}; the JIT compiler: a burst of compiling took 260 ms of
+   * the core in the one late second of a 300 s run); the collector's threads and the VM thread,
+   * which HotSpot runs at Java priority 9, at nice 10. Shenandoah's pacing, which stalls an
+   * allocating thread while a cycle runs behind, is off, since its cycles now run behind the ticks
+   * by design: at 5,000 jobs the collector's worker at nice 0 took the core in every late second.
    */
   public static final String JVM_OPTIONS =
       "-XX:TieredStopAtLevel=4 -XX:+UseShenandoahGC -XX:ThreadPriorityPolicy=1"
-          + " -XX:CompilerThreadPriority=4";
+          + " -XX:CompilerThreadPriority=4 -XX:JavaPriority9_To_OSPriority=10"
+          + " -XX:+UnlockExperimentalVMOptions -XX:-ShenandoahPacing";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -191,7 +197,11 @@ public final class HostHandler implements RequestStreamHandler {
                 time,
                 ControllerConfig.lambda(),
                 new TickDispatcher(
-                    invoker, TickDispatcher.boundedThread(daemon("host-dispatch"), DISPATCH_QUEUE)),
+                    invoker,
+                    // it prepares each invoke a lead ahead of its instant, so at nice 4 it yields
+                    // the core to the sender releasing the ticks due now
+                    TickDispatcher.boundedThread(
+                        BackgroundThreads.named("host-dispatch", false), DISPATCH_QUEUE)),
                 TickListener.NONE,
                 Executors.newSingleThreadExecutor(
                     BackgroundThreads.named("host-timer-ends", false)))
@@ -301,13 +311,5 @@ public final class HostHandler implements RequestStreamHandler {
   private static long longEnv(String name, long fallback) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? fallback : Long.parseLong(value.trim());
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

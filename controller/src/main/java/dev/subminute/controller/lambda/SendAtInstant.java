@@ -138,6 +138,9 @@ final class SendAtInstant {
 
     HoldingHttpClient(SdkAsyncHttpClient delegate) {
       this.delegate = delegate;
+      // started now, on the thread building the client: started by the first request's thread
+      // (a host's dispatch thread, at nice 4) it would inherit that nice value for good
+      sender.prestartAllCoreThreads();
     }
 
     @Override

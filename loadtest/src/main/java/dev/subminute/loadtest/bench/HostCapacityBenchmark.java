@@ -329,6 +329,9 @@ public final class HostCapacityBenchmark implements Callable<Integer> {
         result.put("timerThread", Proc.thread(host.pid(), "subminute-timer"));
         result.put("pollThread", Proc.thread(host.pid(), "subminute-host"));
         result.put("compilerThread", Proc.thread(host.pid(), "C2 CompilerThre"));
+        result.put("dispatchThread", Proc.thread(host.pid(), "host-dispatch"));
+        result.put("senderThread", Proc.thread(host.pid(), "invoke-sender"));
+        result.put("collectorThread", Proc.thread(host.pid(), "Shenandoah GC T"));
         long from = ((System.currentTimeMillis() + Durations.millis(warmup) + 999) / 1_000) * 1_000;
         long to = from + durationMs;
         sleepUntil(from);

@@ -1,6 +1,7 @@
 package dev.subminute.loadtest.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.subminute.controller.core.BackgroundThreads;
 import dev.subminute.controller.core.ControllerConfig;
 import dev.subminute.controller.core.TickDispatcher;
 import dev.subminute.controller.core.TickListener;
@@ -68,7 +69,7 @@ public final class HostProcess {
     // one thread apart from the timer builds and sends the invokes, as HostHandler's host-dispatch
     ExecutorService dispatchThread =
         TickDispatcher.boundedThread(
-            task -> new Thread(task, "host-dispatch"), HostHandler.DISPATCH_QUEUE);
+            BackgroundThreads.named("host-dispatch", false), HostHandler.DISPATCH_QUEUE);
     LongAdder invokeErrors = new LongAdder();
     LongAdder dispatchQueueFull = new LongAdder();
     Executor dispatch =

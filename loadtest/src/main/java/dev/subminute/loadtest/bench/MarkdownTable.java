@@ -107,7 +107,10 @@ final class MarkdownTable {
         .append(" arrivals (run with `endpointJvmOptions`); `hostThreadCpuMsInLateSeconds` and")
         .append(" `hostThreadCpuMsMedianSecond` the CPU of each host thread in the seconds with")
         .append(" late ticks and in a median second, and `compilerThread` the nice of its JIT")
-        .append(" compiler. Since midday on 28 November, the planned instants as the arrivals")
+        .append(" compiler (since the evening of 28 November also `dispatchThread`, which")
+        .append(" prepares the invokes ahead, `senderThread`, which releases them, and")
+        .append(
+            " `collectorThread`, a worker of the collector). Since midday on 28 November, the planned instants as the arrivals")
         .append(" grouped them: `ticksPerInstant` (how many ticks share one planned instant),")
         .append(" `firstOfInstantDriftMs` (how late the first of them arrived) and")
         .append(" `arrivalSpacingMicros` (the mean gap between consecutive arrivals of one")
