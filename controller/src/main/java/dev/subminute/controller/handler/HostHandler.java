@@ -98,7 +98,7 @@ public final class HostHandler implements RequestStreamHandler {
    * the core in the one late second of a 300 s run); HotSpot's threads at Java priority 9, the
    * collector's and the VM thread among them, at nice 10. Shenandoah's pacing, which stalls an
    * allocating thread while a cycle runs behind, is off, since its cycles now run behind the ticks
-   * by design. At 5,000 jobs this took the arrival p99 from 28 ms to 5.7 and 9.5 in two 300 s runs
+   * by design. At 5,000 jobs this took the arrival p99 from 28 ms to 4.8 to 9.5 in three 300 s runs
    * (docs/results/host-capacity/FINDINGS.md).
    */
   public static final String JVM_OPTIONS =
