@@ -131,13 +131,16 @@ final class MarkdownTable {
       }
       md.append(" `").append(run.get("command").asText()).append("` |\n");
       if (run.get("name").asText().startsWith("step")) {
+        // steppings with other host JVM options found other counts: each is its own line
+        String options = run.path("hostJvmOptions").asText().trim();
         String key =
             run.get("interval").asText()
                 + ", "
                 + run.get("durationS").asText()
                 + " s runs after "
                 + run.path("warmupS").asLong()
-                + " s of warm-up";
+                + " s of warm-up"
+                + (options.isEmpty() ? "" : ", host JVM options `" + options + "`");
         int[] found = stepping.computeIfAbsent(key, k -> new int[] {0, Integer.MAX_VALUE});
         int jobs = run.get("jobs").asInt();
         if (run.get("holds").asBoolean()) {
