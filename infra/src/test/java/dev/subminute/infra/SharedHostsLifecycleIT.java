@@ -111,18 +111,7 @@ class SharedHostsLifecycleIT {
     proxy = new LambdaProxy(proxyPort, moto.endpoint());
     sfn = sfnClient(moto.endpoint());
     SfnClient sfnThroughProxy = sfnClient(proxy.endpoint());
-    URI motoConfig = moto.endpoint().resolve("/moto-api/config");
-    java.net.http.HttpResponse<String> configured =
-        java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(motoConfig)
-                    .header("Content-Type", "application/json")
-                    .POST(
-                        java.net.http.HttpRequest.BodyPublishers.ofString(
-                            "{\"stepfunctions\": {\"execute_state_machine\": true}}"))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertEquals(2, configured.statusCode() / 100, configured.body());
+    moto.executeStateMachines();
 
     JsonNode template = new ObjectMapper().valueToTree(synthesized().toJSON());
     dynamo = SharedDynalite.client();

@@ -29,6 +29,9 @@ public final class MotoServer implements AutoCloseable {
   private final Process process;
   private final int port;
 
+  // held for good: a client nobody references any more may close its connections mid-request
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   private MotoServer(Process process, int port) {
     this.process = process;
     this.port = port;
@@ -96,15 +99,14 @@ public final class MotoServer implements AutoCloseable {
   /** Makes moto run the definitions of started executions (by default it only records them). */
   public void executeStateMachines() throws IOException, InterruptedException {
     HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(endpoint().resolve("/moto-api/config"))
-                    .header("Content-Type", "application/json")
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"stepfunctions\": {\"execute_state_machine\": true}}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HTTP.send(
+            HttpRequest.newBuilder(endpoint().resolve("/moto-api/config"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"stepfunctions\": {\"execute_state_machine\": true}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200 && response.statusCode() != 201) {
       throw new IllegalStateException(
           "moto refused its configuration: " + response.statusCode() + " " + response.body());
